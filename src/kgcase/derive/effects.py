@@ -1,0 +1,175 @@
+"""Derived effects: directions of change computed from a patient's measurement series."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from itertools import pairwise
+
+from kgcase.derive.compare import (
+    DEFAULT_MIN_RELATIVE_CHANGE,
+    Direction,
+    Status,
+    explain_comparison,
+    reference_status,
+    relative_change,
+)
+from kgcase.model.schema import Case, Exposure, Measurement, Patient, TimePoint
+from kgcase.values import ReportedValue, parse_range
+from kgcase.vocab import K
+
+_WORSE_WHEN: dict[str, Direction] = {"increased": "worsened", "decreased": "improved"}
+
+
+@dataclass(frozen=True)
+class _Patient:
+    """A patient with lookups by id, plus the derivation settings."""
+
+    patient: Patient
+    tps: dict[str, TimePoint]
+    rank: dict[str, tuple[int, int]]  # (months, position) orders time points deterministically
+    exposures: dict[str, Exposure]
+    thr: Decimal
+    worse: frozenset[str]
+
+
+@dataclass(frozen=True)
+class DerivedEffect:
+    """One direction of change of one measurement over one window, attributed to an exposure."""
+
+    patient_id: str
+    exposure_id: str
+    measurement_id: str
+    from_tp: str
+    to_tp: str
+    direction: Direction
+    before: ReportedValue
+    after: ReportedValue
+    status_before: Status | None
+    status_after: Status | None
+    relative_change: Decimal | None
+    method: str
+    concomitant: tuple[str, ...]
+
+
+def derive_effects(
+    case: Case,
+    *,
+    min_relative_change: Decimal = DEFAULT_MIN_RELATIVE_CHANGE,
+    higher_is_worse: Collection[str] = (K.CJADAS,),
+    skip_tests: Collection[str] = (K.AgeObservation,),
+) -> list[DerivedEffect]:
+    """Every derived effect of a loaded case, in patient, measurement and time order.
+
+    ``Measurement.test`` must hold the resolved term IRI; IRIs in ``higher_is_worse`` and
+    ``skip_tests`` are compared as plain strings (an rdflib ``URIRef`` never equals a ``str``).
+    """
+    worse = frozenset(str(t) for t in higher_is_worse)
+    skip = frozenset(str(t) for t in skip_tests)
+    return [
+        effect
+        for patient in case.patients
+        for effect in _patient_effects(patient, Decimal(min_relative_change), worse, skip)
+    ]
+
+
+def _patient_effects(
+    patient: Patient, thr: Decimal, worse: frozenset[str], skip: frozenset[str]
+) -> Iterator[DerivedEffect]:
+    ctx = _Patient(
+        patient,
+        {tp.id: tp for tp in patient.time_points},
+        {tp.id: (tp.months, i) for i, tp in enumerate(patient.time_points)},
+        {e.id: e for e in patient.exposures},
+        thr,
+        worse,
+    )
+    for m in patient.measurements:
+        if str(m.test) in skip:
+            continue
+        unknown = sorted(set(m.values) - set(ctx.tps))
+        if unknown:
+            raise ValueError(
+                f"measurement {m.id!r} of patient {patient.id!r} has values at unknown "
+                f"time point(s) {', '.join(unknown)}"
+            )
+        parsed = {tp: value for tp, (value, _cell) in m.parsed().items()}
+        series = sorted(parsed, key=ctx.rank.__getitem__)
+        windows = [(a, b, 0) for a, b in pairwise(series)]
+        if len(series) >= 3:
+            windows.append((series[0], series[-1], len(series)))
+        for start, stop, first_last_of in windows:
+            effect = _effect(ctx, m, start, stop, parsed, first_last_of)
+            if effect is not None:
+                yield effect
+
+
+def _effect(
+    ctx: _Patient,
+    m: Measurement,
+    start_id: str,
+    stop_id: str,
+    parsed: dict[str, ReportedValue],
+    first_last_of: int,
+) -> DerivedEffect | None:
+    start, stop = ctx.tps[start_id], ctx.tps[stop_id]
+    before, after = parsed[start_id], parsed[stop_id]
+    index = ctx.exposures.get(start.relative_to) if start.relative_to else None
+    if index is None or not _active(ctx, index, start, stop):
+        return None
+    direction, method = explain_comparison(before, after, min_relative_change=ctx.thr)
+    if str(m.test) in ctx.worse and direction in _WORSE_WHEN:
+        direction = _WORSE_WHEN[direction]
+        method += f", reported as {direction} because higher values of this score are worse"
+    if first_last_of:
+        method += f"; this compares the first and last of {first_last_of} reported time points"
+    bridged = sorted(
+        (tp for tp, cell in m.values.items()
+         if cell is None and ctx.rank[start_id] < ctx.rank[tp] < ctx.rank[stop_id]),
+        key=ctx.rank.__getitem__,
+    )
+    if bridged:
+        method += f"; the pair bridges the missing value(s) at {', '.join(bridged)}"
+    reference = parse_range(m.reference) if m.reference else None
+    concomitant = tuple(
+        e.id for e in ctx.patient.exposures
+        if e.id != index.id and _active(ctx, e, start, stop)
+    )
+    return DerivedEffect(
+        patient_id=ctx.patient.id,
+        exposure_id=index.id,
+        measurement_id=m.id,
+        from_tp=start_id,
+        to_tp=stop_id,
+        direction=direction,
+        before=before,
+        after=after,
+        status_before=reference_status(before, reference),
+        status_after=reference_status(after, reference),
+        relative_change=relative_change(before, after),
+        method=method[0].upper() + method[1:] + ".",
+        concomitant=concomitant,
+    )
+
+
+def _active(ctx: _Patient, exposure: Exposure, start: TimePoint, stop: TimePoint) -> bool:
+    """Started at or before ``start`` and not ended before ``stop`` (by months).
+
+    No ``start`` means it began before the first time point; no ``end`` counts as active
+    only when the exposure is marked ``ongoing`` (otherwise its end is unknown).
+    """
+    if exposure.start is not None and _months(ctx, exposure, exposure.start) > start.months:
+        return False
+    if exposure.end is not None:
+        return _months(ctx, exposure, exposure.end) >= stop.months
+    return exposure.ongoing or exposure.start is not None
+
+
+def _months(ctx: _Patient, exposure: Exposure, tp: str) -> int:
+    if tp not in ctx.tps:
+        raise ValueError(
+            f"exposure {exposure.id!r} of patient {ctx.patient.id!r} refers to unknown "
+            f"time point {tp!r}"
+        )
+    return ctx.tps[tp].months

@@ -1,0 +1,223 @@
+"""The named-query catalogue: ``queries/*.rq`` files with a YAML header of ``#+`` lines.
+
+A header declares a title, a description and typed parameters::
+
+    #+ title: Drugs followed by a rise of a lab value
+    #+ description: Stated and derived effects whose direction is 'increased'.
+    #+ params:
+    #+   - name: test
+    #+     type: curie
+    #+     default: KGCASE:0000149
+    #+     example: KGCASE:0000149
+    #+     description: the laboratory test
+
+Parameter values are validated by type and bound by the engine as terms (pyoxigraph
+``substitutions``); they are never pasted into the query text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, Literal
+
+import pyoxigraph as ox
+import yaml
+
+from kgcase.errors import QueryFileError, QueryParameterError
+from kgcase.iris import PREFIXES, CurieError, expand_curie
+
+ParamType = Literal["iri", "curie", "string", "integer", "decimal", "date"]
+PARAM_TYPES: tuple[str, ...] = ("iri", "curie", "string", "integer", "decimal", "date")
+MAX_STRING = 1000
+_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+_IRI = re.compile(r"^(https?|urn):[^\s<>\"{}|\\^`]+$")
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+@dataclass(frozen=True)
+class Param:
+    """One typed parameter; ``default`` None means the variable stays unbound when omitted."""
+
+    name: str
+    type: ParamType
+    description: str = ""
+    default: str | None = None
+    example: str | None = None
+    required: bool = False
+
+    def to_term(self, raw: str) -> ox.NamedNode | ox.Literal:
+        """Validate ``raw`` against the type and return the term to bind."""
+        raw = raw.strip()
+        where = f"parameter {self.name!r} ({self.type})"
+        if self.type in ("string",):
+            if len(raw) > MAX_STRING:
+                raise QueryParameterError(f"{where}: longer than {MAX_STRING} characters")
+            return ox.Literal(raw)
+        if self.type == "integer":
+            if not re.fullmatch(r"[-+]?\d{1,15}", raw):
+                raise QueryParameterError(f"{where}: {raw[:40]!r} is not an integer")
+            return ox.Literal(str(int(raw)), datatype=ox.NamedNode(XSD + "integer"))
+        if self.type == "decimal":
+            try:
+                value = Decimal(raw)
+            except InvalidOperation:
+                raise QueryParameterError(f"{where}: {raw[:40]!r} is not a number") from None
+            if not value.is_finite() or len(raw) > 40:
+                raise QueryParameterError(f"{where}: {raw[:40]!r} is not a finite number")
+            return ox.Literal(str(value), datatype=ox.NamedNode(XSD + "decimal"))
+        if self.type == "date":
+            try:
+                return ox.Literal(
+                    date.fromisoformat(raw).isoformat(), datatype=ox.NamedNode(XSD + "date")
+                )
+            except ValueError:
+                raise QueryParameterError(f"{where}: {raw[:40]!r} is not YYYY-MM-DD") from None
+        iri = raw
+        if self.type == "curie" and not raw.startswith(("http://", "https://", "urn:")):
+            try:
+                iri = expand_curie(raw)
+            except CurieError as exc:
+                raise QueryParameterError(f"{where}: {exc}") from None
+        if len(iri) > 2000 or not _IRI.match(iri):
+            valid = ", ".join(sorted(PREFIXES)) if self.type == "curie" else ""
+            hint = f" (a CURIE with one of {valid}, or an http(s) IRI)" if valid else ""
+            raise QueryParameterError(f"{where}: {raw[:60]!r} is not a valid IRI{hint}")
+        return ox.NamedNode(iri)
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    """One ``queries/<name>.rq`` file: its header and its SPARQL."""
+
+    name: str
+    title: str
+    description: str
+    sparql: str
+    path: Path
+    params: tuple[Param, ...] = field(default_factory=tuple)
+
+    def bind(self, given: Mapping[str, str]) -> dict[str, ox.NamedNode | ox.Literal]:
+        """Turn request parameters into engine bindings; unknown names are an error."""
+        known = {p.name: p for p in self.params}
+        unknown = sorted(set(given) - set(known))
+        if unknown:
+            names = ", ".join(known) or "none"
+            raise QueryParameterError(
+                f"unknown parameter(s) {', '.join(unknown)} for query {self.name!r}; "
+                f"it takes: {names}"
+            )
+        out: dict[str, ox.NamedNode | ox.Literal] = {}
+        for p in self.params:
+            raw = given.get(p.name)
+            if raw is None or raw == "":
+                if p.required and p.default is None:
+                    raise QueryParameterError(f"parameter {p.name!r} is required")
+                raw = p.default
+            if raw is not None:
+                out[p.name] = p.to_term(str(raw))
+        return out
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready description (used by the API listing and the docs)."""
+        return {
+            "name": self.name,
+            "title": self.title,
+            "description": self.description,
+            "params": [p.__dict__ for p in self.params],
+        }
+
+
+def parse_query_file(path: Path) -> NamedQuery:
+    """Read one ``.rq`` file, or raise :class:`QueryFileError` naming file and line."""
+    text = path.read_text(encoding="utf-8")
+    header_lines: list[str] = []
+    for line in text.splitlines():
+        if line.startswith("#+"):
+            header_lines.append(line[3:] if line.startswith("#+ ") else line[2:])
+        elif line.strip() and not line.startswith("#"):
+            break
+    try:
+        header = yaml.safe_load("\n".join(header_lines)) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark else ""
+        raise QueryFileError(f"{path}{line}: the #+ header is not valid YAML: {exc}") from None
+    if not isinstance(header, dict) or "title" not in header:
+        raise QueryFileError(f"{path}:1: the header needs '#+ title: …' (and description, params)")
+    params = tuple(_param(path, i, p) for i, p in enumerate(header.get("params") or []))
+    nq = NamedQuery(
+        name=path.stem,
+        title=str(header["title"]),
+        description=str(header.get("description", "")),
+        sparql=text,
+        path=path,
+        params=params,
+    )
+    _check_sparql(nq)
+    return nq
+
+
+def load_catalogue(directory: Path) -> dict[str, NamedQuery]:
+    """Parse every ``*.rq`` in ``directory``; the first broken file raises."""
+    catalogue: dict[str, NamedQuery] = {}
+    for path in sorted(directory.glob("*.rq")):
+        nq = parse_query_file(path)
+        catalogue[nq.name] = nq
+    return catalogue
+
+
+def _param(path: Path, index: int, spec: Any) -> Param:
+    where = f"{path}: params[{index}]"
+    if not isinstance(spec, dict) or "name" not in spec or "type" not in spec:
+        raise QueryFileError(f"{where}: each parameter needs 'name' and 'type'")
+    if not _NAME.match(str(spec["name"])):
+        raise QueryFileError(f"{where}: name {spec['name']!r} must be snake_case")
+    if spec["type"] not in PARAM_TYPES:
+        raise QueryFileError(
+            f"{where}: type {spec['type']!r} is not one of {', '.join(PARAM_TYPES)}"
+        )
+    extra = set(spec) - {"name", "type", "description", "default", "example", "required"}
+    if extra:
+        raise QueryFileError(f"{where}: unknown keys {', '.join(sorted(extra))}")
+    param = Param(
+        name=str(spec["name"]),
+        type=spec["type"],
+        description=str(spec.get("description", "")),
+        default=None if spec.get("default") is None else str(spec["default"]),
+        example=None if spec.get("example") is None else str(spec["example"]),
+        required=bool(spec.get("required", False)),
+    )
+    for value in (param.default, param.example):
+        if value is not None:
+            try:
+                param.to_term(value)
+            except QueryParameterError as exc:
+                raise QueryFileError(f"{where}: {exc}") from None
+    return param
+
+
+def _check_sparql(nq: NamedQuery) -> None:
+    """Parse the query and run it on an empty store with each example bound.
+
+    This catches syntax errors and parameters that are not variables of the query (the
+    engine binds only variables that the query projects).
+    """
+    for p in nq.params:
+        if not re.search(rf"[?$]{p.name}\b", nq.sparql):
+            raise QueryFileError(f"{nq.path}: parameter {p.name!r} is not a variable of the query")
+    bindings = {
+        ox.Variable(p.name): p.to_term(p.example or p.default)
+        for p in nq.params
+        if (p.example or p.default) is not None
+    }
+    try:
+        ox.Store().query(nq.sparql, substitutions=bindings or None)
+    except SyntaxError as exc:
+        raise QueryFileError(f"{nq.path}: SPARQL syntax error: {exc}") from None
+    except RuntimeError as exc:
+        raise QueryFileError(f"{nq.path}: cannot bind the parameters: {exc}") from None

@@ -1,0 +1,399 @@
+"""Turn one validated case (and its derived effects) into an RDF graph. Pure: no I/O, no store.
+
+Instance IRIs are minted from the case file's ids (see :mod:`kgcase.iris`), so rebuilding
+gives the same IRIs. Every curated fact links to its evidence with ``prov:wasDerivedFrom``: a
+text excerpt (quote + section) or a table cell (table, row, column, printed value).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+
+from kgcase.derive import DerivedEffect, reference_status
+from kgcase.iris import mint
+from kgcase.model.schema import (
+    Case,
+    CellValue,
+    Curated,
+    Exposure,
+    Measurement,
+    Patient,
+    Source,
+)
+from kgcase.values import ReportedValue, parse_range
+from kgcase.vocab import K
+
+_CERTAINTY = {"certain": K.Certain, "probable": K.Probable, "uncertain": K.Uncertain}
+_DIRECTION = {
+    "improved": K.Improved,
+    "resolved": K.Resolved,
+    "increased": K.Increased,
+    "decreased": K.Decreased,
+    "appeared": K.Appeared,
+    "unchanged": K.Unchanged,
+    "indeterminate": K.Indeterminate,
+    "worsened": K.Worsened,
+}
+_STATUS = {"normal": K.Normal, "abnormal": K.Abnormal}
+_QUALITATIVE = {"positive": K.Positive, "negative": K.Negative}
+_ARROW = {"increased": "↑", "decreased": "↓", "unchanged": "=", "indeterminate": "?"}
+
+
+class CaseGraphBuilder:
+    """Accumulates the triples of one case; ``build()`` returns the graph."""
+
+    def __init__(self, case: Case, labels: Mapping[str, str], *, base: str | None = None) -> None:
+        self.case = case
+        self.labels = labels
+        self.base = base
+        self.g = Graph()
+        self.case_iri = self.iri("case", case.id)
+
+    # -- helpers ---------------------------------------------------------------------------
+    def iri(self, *segments: str) -> URIRef:
+        return URIRef(mint(*segments, base=self.base))
+
+    def label_of(self, iri: str) -> str:
+        return self.labels.get(iri, iri.rsplit("/", 1)[-1])
+
+    def add(
+        self,
+        s: URIRef,
+        p: URIRef,
+        o: URIRef | Literal | BNode | str | Decimal | int | None,
+    ) -> None:
+        if o is None:
+            return
+        if isinstance(o, (URIRef, Literal, BNode)):
+            self.g.add((s, p, o))
+        elif isinstance(o, bool):
+            self.g.add((s, p, Literal(o)))
+        elif isinstance(o, Decimal):
+            self.g.add((s, p, Literal(o, datatype=XSD.decimal)))
+        elif isinstance(o, int):
+            self.g.add((s, p, Literal(o, datatype=XSD.integer)))
+        else:
+            self.g.add((s, p, Literal(str(o))))
+
+    def node(self, iri: URIRef, rdf_type: URIRef, label: str) -> URIRef:
+        self.g.add((iri, RDF.type, OWL.NamedIndividual))
+        self.g.add((iri, RDF.type, rdf_type))
+        self.g.add((iri, RDFS.label, Literal(label)))
+        return iri
+
+    def curated(self, iri: URIRef, item: Curated) -> None:
+        self.add(iri, K.hasCertainty, _CERTAINTY[item.certainty])
+        self.add(iri, K.curatorNote, item.note)
+
+    def evidence(
+        self, fact: URIRef, src: Source, *, column: str | None = None, printed: str | None = None
+    ) -> URIRef:
+        """Link ``fact`` to its excerpt or table cell (created once per distinct source)."""
+        if src.table is not None:
+            table = self.case.tables[src.table]
+            col = src.column or column
+            r = table.rows.index(src.row) if src.row in table.rows else -1
+            c = table.columns.index(col) if col in table.columns else -1
+            ev = self.iri("case", self.case.id, "table", src.table, f"r{r + 1}c{c + 1}")
+            if (ev, RDF.type, K.TableCell) not in self.g:
+                self.node(ev, K.TableCell, f"{src.table} · {src.row} · {col or 'all columns'}")
+                self.g.add((ev, RDF.type, PROV.Entity))
+                self.add(ev, K.tableName, f"{src.table}: {table.caption}")
+                self.add(ev, K.tableRow, src.row)
+                self.add(ev, K.tableColumn, col)
+                self.add(ev, PROV.value, printed)
+                self.add(ev, PROV.wasQuotedFrom, self.case_iri)
+        else:
+            digest = hashlib.sha256(f"{src.section}|{src.quote}".encode()).hexdigest()[:12]
+            ev = self.iri("case", self.case.id, "excerpt", digest)
+            if (ev, RDF.type, K.TextExcerpt) not in self.g:
+                short = (src.quote or "")[:60] + ("…" if len(src.quote or "") > 60 else "")
+                self.node(ev, K.TextExcerpt, f"“{short}”")
+                self.g.add((ev, RDF.type, PROV.Entity))
+                self.add(ev, K.sectionName, src.section)
+                self.add(ev, K.quote, src.quote)
+                self.add(ev, PROV.value, src.quote)
+                self.add(ev, PROV.wasQuotedFrom, self.case_iri)
+        self.g.add((fact, PROV.wasDerivedFrom, ev))
+        return ev
+
+    # -- the case ---------------------------------------------------------------------------
+    def build(self, derived: Iterable[DerivedEffect] = ()) -> Graph:
+        c = self.case
+        self.node(self.case_iri, K.CaseReport, c.title)
+        self.g.add((self.case_iri, RDF.type, PROV.Entity))
+        self.add(self.case_iri, DCTERMS.title, c.title)
+        self.add(self.case_iri, DCTERMS.identifier, f"doi:{c.citation.doi}")
+        self.add(self.case_iri, DCTERMS.bibliographicCitation, _citation(c))
+        self.add(self.case_iri, RDFS.seeAlso, URIRef(f"https://doi.org/{c.citation.doi}"))
+        self.add(self.case_iri, K.caseIdentifier, c.id)
+        self.add(self.case_iri, K.isSynthetic, Literal(c.synthetic))
+        for p in c.patients:
+            self.patient(p)
+        for effect in derived:
+            self.derived_effect(effect)
+        for claim in c.claims:
+            kind = K.RegulatoryApproval if claim.kind == "approval" else K.LiteratureClaim
+            iri = self.node(self.iri("case", c.id, "claim", claim.id), kind, claim.statement)
+            if claim.kind == "approval":
+                self.g.add((iri, RDF.type, K.LiteratureClaim))
+                self.add(iri, K.approvedDrug, _ref(claim.subject))
+                self.add(iri, K.approvedIndication, _ref(claim.object))
+            self.add(iri, K.describedIn, self.case_iri)
+            self.add(iri, K.claimSubject, _ref(claim.subject))
+            self.add(iri, K.claimObject, _ref(claim.object))
+            self.add(iri, K.claimDirection, _DIRECTION.get(claim.direction or ""))
+            self.add(iri, K.population, claim.population)
+            self.add(iri, K.region, claim.region)
+            for ref in claim.references:
+                self.add(iri, K.citedReference, ref)
+            self.curated(iri, claim)
+            self.evidence(iri, claim.source)
+        for h in c.hypotheses:
+            iri = self.node(self.iri("case", c.id, "hypothesis", h.id), K.Hypothesis, h.statement)
+            self.add(iri, K.describedIn, self.case_iri)
+            for concern in h.concerns:
+                self.add(iri, K.hypothesisConcerns, URIRef(concern))
+            self.curated(iri, h)
+            self.evidence(iri, h.source)
+        for amb in c.ambiguities:
+            iri = self.node(self.iri("case", c.id, "note", amb.id), K.CurationNote, amb.description)
+            self.add(self.case_iri, K.hasCurationNote, iri)
+            self.add(iri, RDFS.comment, amb.description)
+            self.add(iri, K.resolution, amb.resolution)
+            self.add(iri, K.hasCertainty, _CERTAINTY[amb.certainty])
+            for concern in amb.concerns:
+                for target in self.concern_iris(concern):
+                    self.add(iri, K.concernsFact, target)
+        return self.g
+
+    def patient_iri(self, pid: str, *segments: str) -> URIRef:
+        """The IRI of a patient, or of something under it (``exposure/tcz``)."""
+        return self.iri("case", self.case.id, "patient", pid, *segments)
+
+    def concern_iris(self, path: str) -> list[URIRef]:
+        parts = path.split("/")
+        if len(parts) < 3:
+            return [self.patient_iri(parts[0])]
+        patient = next(p for p in self.case.patients if p.id == parts[0])
+        if parts[1] == "measurements":
+            m = next(x for x in patient.measurements if x.id == parts[2])
+            return [
+                self.iri("case", self.case.id, "patient", parts[0], "measurement", m.id, t)
+                for t, v in m.values.items()
+                if v is not None
+            ] or [self.patient_iri(parts[0])]
+        kind = {
+            "exposures": "exposure",
+            "diagnoses": "diagnosis",
+            "findings": "finding",
+            "effects": "effect",
+            "time_points": "time",
+        }[parts[1]]
+        return [self.iri("case", self.case.id, "patient", parts[0], kind, parts[2])]
+
+    def patient(self, p: Patient) -> None:
+        cid = self.case.id
+        piri = self.node(self.patient_iri(p.id), K.Patient, f"{p.label} ({cid})")
+        self.add(self.case_iri, K.hasPatient, piri)
+        self.add(piri, K.describedIn, self.case_iri)
+        self.add(piri, K.sex, p.sex)
+
+        def sub(*segments: str) -> URIRef:
+            return self.patient_iri(p.id, *segments)
+
+        for t in p.time_points:
+            tiri = self.node(sub("time", t.id), K.TimePoint, f"{t.label} ({p.label})")
+            self.add(piri, K.hasTimePoint, tiri)
+            self.add(tiri, K.monthsFromIndex, t.months)
+            self.add(tiri, K.ageYears, t.age)
+            if t.relative_to:
+                self.add(tiri, K.relativeTo, sub("exposure", t.relative_to))
+        for d in p.diagnoses:
+            diri = self.node(
+                sub("diagnosis", d.id), K.Diagnosis, f"{self.label_of(d.disease)} ({p.label})"
+            )
+            self.add(piri, K.hasDiagnosis, diri)
+            self.add(diri, K.diagnosedDisease, URIRef(d.disease))
+            self.add(diri, K.ageYears, d.age)
+            self.add(diri, K.meetsCriteria, _ref(d.criteria))
+            for comp in d.components:
+                self.add(diri, K.hasComponentDisease, URIRef(comp))
+            self.curated(diri, d)
+            self.evidence(diri, d.source)
+        for f in p.findings:
+            firi = self.node(
+                sub("finding", f.id),
+                K.FindingOccurrence,
+                f"{self.label_of(f.phenotype)} ({p.label})",
+            )
+            self.add(piri, K.hasFinding, firi)
+            self.add(firi, K.findingPhenotype, URIRef(f.phenotype))
+            self.add(firi, K.ageYears, f.age)
+            if f.time_point:
+                self.add(firi, K.atTimePoint, sub("time", f.time_point))
+            self.curated(firi, f)
+            self.evidence(firi, f.source)
+        for e in p.exposures:
+            self.exposure(p, e)
+        for m in p.measurements:
+            self.measurement(p, m)
+        for eff in p.effects:
+            eiri = self.node(
+                sub("effect", eff.id),
+                K.StatedEffect,
+                f"{self.label_of(_drug_of(p, eff.exposure))} → "
+                f"{self.label_of(eff.target)}: {eff.direction} ({p.label})",
+            )
+            self.g.add((eiri, RDF.type, K.ObservedEffect))
+            self.add(eiri, K.effectOfExposure, sub("exposure", eff.exposure))
+            self.add(eiri, K.effectInPatient, piri)
+            self.add(eiri, K.affects, URIRef(eff.target))
+            self.add(eiri, K.hasDirection, _DIRECTION[eff.direction])
+            if eff.from_:
+                self.add(eiri, K.fromTimePoint, sub("time", eff.from_))
+            if eff.to:
+                self.add(eiri, K.toTimePoint, sub("time", eff.to))
+            self.add(eiri, RDFS.comment, eff.window_note)
+            self.curated(eiri, eff)
+            self.evidence(eiri, eff.source)
+
+    def exposure(self, p: Patient, e: Exposure) -> None:
+        dose = f" {e.dose.value} {e.dose.unit}" if e.dose else ""
+        every = f" every {e.interval.value} {e.interval.unit}" if e.interval else ""
+        eiri = self.node(
+            self.patient_iri(p.id, "exposure", e.id),
+            K.DrugExposure,
+            f"{self.label_of(e.drug)}{dose}{every} ({p.label})",
+        )
+        self.add(self.patient_iri(p.id), K.hasDrugExposure, eiri)
+        self.add(eiri, K.exposureDrug, URIRef(e.drug))
+        if e.dose:
+            self.add(eiri, K.doseValue, e.dose.value)
+            self.add(eiri, K.doseUnit, e.dose.unit)
+        if e.interval:
+            self.add(eiri, K.intervalValue, e.interval.value)
+            self.add(eiri, K.intervalUnit, e.interval.unit)
+        self.add(eiri, K.doseNote, e.dose_note)
+        self.add(eiri, K.ageYears, e.start_age)
+        if e.start:
+            self.add(eiri, K.startsAt, self.patient_iri(p.id, "time", e.start))
+        if e.end:
+            self.add(eiri, K.endsAt, self.patient_iri(p.id, "time", e.end))
+        for ind in e.indication:
+            self.add(eiri, K.hasIndication, URIRef(ind))
+        for other in e.concomitant:
+            self.add(eiri, K.concomitantWith, self.patient_iri(p.id, "exposure", other))
+        self.curated(eiri, e)
+        self.evidence(eiri, e.source)
+
+    def measurement(self, p: Patient, m: Measurement) -> None:
+        columns = {t.id: t.column for t in p.time_points}
+        ref = parse_range(m.reference) if m.reference else None
+        test_label = self.label_of(m.test)
+        for tp, (value, cell) in m.parsed().items():
+            miri = self.node(
+                self.patient_iri(p.id, "measurement", m.id, tp),
+                K.Measurement,
+                f"{test_label} at {tp}: {value.text}"
+                f"{' ' + m.unit if m.unit and value.kind == 'numeric' else ''}"
+                f" ({p.label})",
+            )
+            if m.test == str(K.CJADAS):
+                self.g.add((miri, RDF.type, K.CJADASMeasurement))
+            self.add(self.patient_iri(p.id), K.hasMeasurement, miri)
+            self.add(miri, K.measuredEntity, URIRef(m.test))
+            self.add(miri, K.atTimePoint, self.patient_iri(p.id, "time", tp))
+            self.value(miri, value)
+            if value.kind == "numeric":
+                self.add(miri, K.unit, m.unit)
+                self.add(miri, K.unitAsPrinted, m.unit_as_printed)
+            if ref is not None:
+                self.add(miri, K.referenceRange, ref.text)
+                self.add(miri, K.referenceLower, ref.lower)
+                self.add(miri, K.referenceUpper, ref.upper)
+            status = reference_status(value, ref)
+            self.add(miri, K.hasReferenceStatus, _STATUS.get(status or ""))
+            self.curated(miri, cell if isinstance(cell, CellValue) else m)
+            if isinstance(cell, CellValue) and m.note:
+                self.add(miri, K.curatorNote, m.note)
+            self.evidence(miri, m.source, column=columns.get(tp), printed=value.text)
+
+    def value(self, iri: URIRef, v: ReportedValue) -> None:
+        self.add(iri, K.reportedValue, v.text)
+        if v.kind == "numeric":
+            self.add(iri, K.numericValue, v.number)
+            if v.censored:
+                self.add(iri, K.comparator, v.comparator)
+        elif v.kind == "titre":
+            self.add(iri, K.titreDenominator, int(v.number or 0))
+        else:
+            self.add(iri, K.hasQualitativeResult, _QUALITATIVE[v.qualitative or "negative"])
+            self.add(iri, K.qualitativeQualifier, v.qualifier)
+
+    def derived_effect(self, d: DerivedEffect) -> None:
+        def sub(*segments: str) -> URIRef:
+            return self.patient_iri(d.patient_id, *segments)
+
+        patient = next(p for p in self.case.patients if p.id == d.patient_id)
+        m = next(x for x in patient.measurements if x.id == d.measurement_id)
+        iri = sub("derived", d.measurement_id, f"{d.from_tp}-{d.to_tp}")
+        arrow = _ARROW.get(d.direction, d.direction)
+        self.node(
+            iri,
+            K.DerivedEffect,
+            f"{self.label_of(_drug_of(patient, d.exposure_id))} → {self.label_of(m.test)}: "
+            f"{d.direction} {d.before.text} {arrow} {d.after.text} "
+            f"({d.from_tp}→{d.to_tp}, {patient.label})",
+        )
+        self.g.add((iri, RDF.type, K.ObservedEffect))
+        self.add(iri, K.effectOfExposure, sub("exposure", d.exposure_id))
+        self.add(iri, K.effectInPatient, self.patient_iri(d.patient_id))
+        self.add(iri, K.affects, URIRef(m.test))
+        self.add(iri, K.hasDirection, _DIRECTION[d.direction])
+        self.add(iri, K.fromTimePoint, sub("time", d.from_tp))
+        self.add(iri, K.toTimePoint, sub("time", d.to_tp))
+        self.add(iri, K.valueBefore, d.before.text)
+        self.add(iri, K.valueAfter, d.after.text)
+        self.add(iri, K.relativeChange, d.relative_change)
+        method = d.method
+        if d.concomitant:
+            method += f" Concomitant exposures over the window: {', '.join(d.concomitant)}."
+        self.add(iri, K.derivationMethod, method)
+        for tp in (d.from_tp, d.to_tp):
+            source = sub("measurement", d.measurement_id, tp)
+            self.add(iri, K.basedOnMeasurement, source)
+            self.add(iri, PROV.wasDerivedFrom, source)
+
+
+def _ref(value: str | None) -> URIRef | None:
+    return URIRef(value) if value else None
+
+
+def _drug_of(p: Patient, exposure_id: str) -> str:
+    return next(e.drug for e in p.exposures if e.id == exposure_id)
+
+
+def _citation(c: Case) -> str:
+    ct = c.citation
+    authors = ", ".join(ct.authors)
+    return f"{authors}. {ct.title}. {ct.journal} {ct.year};{ct.volume}:{ct.article}. doi:{ct.doi}"
+
+
+def case_to_graph(
+    case: Case,
+    derived: Iterable[DerivedEffect],
+    labels: Mapping[str, str],
+    *,
+    base: str | None = None,
+) -> Graph:
+    """Build the RDF graph of one case; ``labels`` maps term IRIs to labels for readable names."""
+    return CaseGraphBuilder(case, labels, base=base).build(derived)
+
+
+__all__ = ["SKOS", "case_to_graph"]

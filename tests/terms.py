@@ -1,0 +1,28 @@
+"""Named IRIs used by the tests, so assertions read as words."""
+
+from kgcase.vocab import K, OBO
+
+TOCILIZUMAB = str(K.Tocilizumab)
+ETANERCEPT = str(K.Etanercept)
+ADALIMUMAB = str(K.Adalimumab)
+MYCOPHENOLATE = str(K.MycophenolateMofetil)
+NSAID = str(K.NSAID)
+METHOTREXATE = str(OBO.CHEBI_44185)
+HYDROXYCHLOROQUINE = str(OBO.CHEBI_5801)
+CORTICOSTEROID = str(OBO.CHEBI_50858)
+TNF_INHIBITOR = str(K.TNFInhibitor)
+ANTI_DSDNA = str(K.AntiDsDNATest)
+CJADAS = str(K.CJADAS)
+CRP = str(K.CRPTest)
+ALAT = str(K.ALATTest)
+POLYARTHRITIS = str(OBO.HP_0005764)
+RAYNAUD = str(OBO.HP_0030880)
+HEPATITIS = str(OBO.HP_0012115)
+CRYOGLOBULINEMIA = str(OBO.HP_0100778)
+POSITIVE_DAT = str(OBO.HP_0032366)
+JDM = str(OBO.MONDO_0008054)
+SYSTEMIC_SCLEROSIS = str(OBO.MONDO_0005100)
+SLE = str(OBO.MONDO_0007915)
+OVERLAP_SYNDROME = str(OBO.MONDO_0016663)
+CLASSIC_SIGNALLING = str(K.ClassicSignalling)
+TRANS_SIGNALLING = str(K.TransSignalling)
