@@ -32,8 +32,10 @@ def terms(ontology_graph) -> TermIndex:
 def built_data_dir(tmp_path_factory) -> Path:
     """The seed cases built once (with HermiT) into a temporary data directory."""
     data_dir = tmp_path_factory.mktemp("built")
-    build(BuildInputs(cases_dir=CASES, ontology_dir=ONTOLOGY, data_dir=data_dir, progress=False),
-          log=lambda _m: None)
+    build(
+        BuildInputs(cases_dir=CASES, ontology_dir=ONTOLOGY, data_dir=data_dir, progress=False),
+        log=lambda _m: None,
+    )
     return data_dir
 
 

@@ -1,6 +1,6 @@
 """Named IRIs used by the tests, so assertions read as words."""
 
-from kgcase.vocab import K, OBO
+from kgcase.vocab import OBO, K
 
 TOCILIZUMAB = str(K.Tocilizumab)
 ETANERCEPT = str(K.Etanercept)

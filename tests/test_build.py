@@ -10,8 +10,8 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
-from conftest import CASES, DATA, ONTOLOGY
 
+from conftest import CASES, DATA, ONTOLOGY
 from kgcase.build import BuildInputs, build
 from kgcase.errors import CaseFileError
 from kgcase.iris import case_graph_iri, inferred_graph_iri, ontology_graph_iri
@@ -41,8 +41,10 @@ def test_build_every_curated_fact_has_a_source(store):
 
 def test_build_is_deterministic(tmp_path, built_data_dir):
     """Rebuilding gives the same graphs (IRIs are minted from case-file ids)."""
-    build(BuildInputs(cases_dir=CASES, ontology_dir=ONTOLOGY, data_dir=tmp_path, progress=False),
-          log=lambda _m: None)
+    build(
+        BuildInputs(cases_dir=CASES, ontology_dir=ONTOLOGY, data_dir=tmp_path, progress=False),
+        log=lambda _m: None,
+    )
     a = EmbeddedStore.open_current(built_data_dir)
     b = EmbeddedStore.open_current(tmp_path)
     assert a.graphs() == b.graphs()
@@ -64,13 +66,17 @@ def test_failed_build_leaves_previous_release_serving(tmp_path):
     shutil.copytree(DATA / "cases", cases)
     shutil.copy(DATA / "minimal.txt", tmp_path / "minimal.txt")
     data_dir = tmp_path / "data"
-    first = build(BuildInputs(cases_dir=cases, ontology_dir=ONTOLOGY, data_dir=data_dir,
-                              progress=False), log=lambda _m: None)
+    first = build(
+        BuildInputs(cases_dir=cases, ontology_dir=ONTOLOGY, data_dir=data_dir, progress=False),
+        log=lambda _m: None,
+    )
     bad = cases / "minimal-2020.yaml"
     bad.write_text(bad.read_text().replace('M6: ">97"', 'M6: "abc"'))
     with pytest.raises(CaseFileError) as info:
-        build(BuildInputs(cases_dir=cases, ontology_dir=ONTOLOGY, data_dir=data_dir,
-                          progress=False), log=lambda _m: None)
+        build(
+            BuildInputs(cases_dir=cases, ontology_dir=ONTOLOGY, data_dir=data_dir, progress=False),
+            log=lambda _m: None,
+        )
     assert "values.M6" in str(info.value)
     served = EmbeddedStore.open_current(data_dir)
     assert served.release is not None and served.release.id == first.id
@@ -85,9 +91,22 @@ def test_cli_build_reports_errors_and_exits_nonzero(tmp_path):
     bad = cases / "minimal-2020.yaml"
     bad.write_text(bad.read_text().replace("drug: tocilizumab", "drug: tocilizumabb"))
     proc = subprocess.run(
-        [sys.executable, "-m", "kgcase.cli", "build", "--cases", str(cases), "--ontology",
-         str(ONTOLOGY), "--data-dir", str(tmp_path / "data"), "--quiet"],
-        capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "kgcase.cli",
+            "build",
+            "--cases",
+            str(cases),
+            "--ontology",
+            str(ONTOLOGY),
+            "--data-dir",
+            str(tmp_path / "data"),
+            "--quiet",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert proc.returncode == 2
     assert f"{bad}:" in proc.stderr and "exposures[0].drug" in proc.stderr

@@ -1,4 +1,4 @@
-"""Competency questions: each named query, run on the built seed graph, answers as the paper does."""
+"""Competency questions: each named query, run on the built seed graph, answers as the paper."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+
 from conftest import QUERIES
+from kgcase.queries import load_catalogue
 from terms import (
     ADALIMUMAB,
     ANTI_DSDNA,
@@ -30,8 +32,6 @@ from terms import (
     TOCILIZUMAB,
     TRANS_SIGNALLING,
 )
-
-from kgcase.queries import load_catalogue
 
 CATALOGUE = load_catalogue(QUERIES)
 
@@ -70,8 +70,9 @@ def test_drugs_raising_lab_value_patient2_not_raised(store):
 
 def test_effects_of_drug(store):
     rows = run(store, "effects_of_drug")  # default: tocilizumab
-    stated = {(r["patientLabel"][:9], r["target"], r["direction"])
-              for r in rows if r["kind"] == "stated"}
+    stated = {
+        (r["patientLabel"][:9], r["target"], r["direction"]) for r in rows if r["kind"] == "stated"
+    }
     assert ("Patient 1", POLYARTHRITIS, "resolved") in stated
     assert ("Patient 2", POLYARTHRITIS, "improved") in stated
     assert ("Patient 2", RAYNAUD, "unchanged") in stated
@@ -82,12 +83,16 @@ def test_effects_of_drug(store):
     not_improved = {r["target"] for r in rows if r["improved"] == "false" and r["kind"] == "stated"}
     assert POLYARTHRITIS in improved
     assert {RAYNAUD, HEPATITIS, ANTI_DSDNA, CRYOGLOBULINEMIA} <= not_improved
-    cjadas = {(r["patientLabel"][:9], r["valueBefore"], r["valueAfter"], r["direction"])
-              for r in rows if r["target"] == CJADAS}
+    cjadas = {
+        (r["patientLabel"][:9], r["valueBefore"], r["valueAfter"], r["direction"])
+        for r in rows
+        if r["target"] == CJADAS
+    }
     assert ("Patient 1", "20", "0", "improved") in cjadas
     assert ("Patient 2", "14", "1", "improved") in cjadas
-    raynaud_derived = {r["direction"] for r in rows
-                       if r["target"] == RAYNAUD and r["kind"] == "derived"}
+    raynaud_derived = {
+        r["direction"] for r in rows if r["target"] == RAYNAUD and r["kind"] == "derived"
+    }
     assert raynaud_derived == {"unchanged"}  # "+" at every time point, both patients
     assert all(r["source"] for r in rows), "every effect shows its source"
 
@@ -96,7 +101,11 @@ def test_patients_with_finding(store):
     rows = run(store, "patients_with_finding")  # default: cryoglobulinaemia
     assert {r["patientLabel"][:9] for r in rows} == {"Patient 1"}
     hows = {r["how"] for r in rows}
-    assert {"reported finding", "positive or abnormal test result", "appeared under treatment"} <= hows
+    assert {
+        "reported finding",
+        "positive or abnormal test result",
+        "appeared under treatment",
+    } <= hows
     tested = {r["detail"] for r in rows if r["how"] == "positive or abnormal test result"}
     assert tested == {"+ (type III)"}
 
@@ -107,10 +116,13 @@ def test_treatments_before_and_with(store):
     assert {("Patient 1", "before", d) for d in (METHOTREXATE, ETANERCEPT, ADALIMUMAB, NSAID)} <= by
     assert {("Patient 1", "with", d) for d in (CORTICOSTEROID, HYDROXYCHLOROQUINE)} <= by
     assert {("Patient 2", "before", d) for d in (MYCOPHENOLATE, ETANERCEPT, NSAID)} <= by
-    assert {("Patient 2", "with", d) for d in (METHOTREXATE, CORTICOSTEROID, HYDROXYCHLOROQUINE)} <= by
+    assert {
+        ("Patient 2", "with", d) for d in (METHOTREXATE, CORTICOSTEROID, HYDROXYCHLOROQUINE)
+    } <= by
     index = [r for r in rows if r["phase"] == "index"]
     assert {(r["dose"], r["doseUnit"], r["interval"], r["intervalUnit"]) for r in index} == {
-        ("8", "mg/kg", "4", "wk")}
+        ("8", "mg/kg", "4", "wk")
+    }
     uncertain = {r["other"] for r in rows if r["certainty"] == "probable"}
     assert ADALIMUMAB in uncertain and MYCOPHENOLATE in uncertain
 
@@ -127,14 +139,16 @@ def test_overlap_components(store):
 def test_literature_claims_about_drugs(store):
     rows = run(store, "literature_claims_about_drugs")
     assert [(r["subject"], r["object"], r["direction"], r["references"]) for r in rows] == [
-        (TNF_INHIBITOR, ANTI_DSDNA, "increased", "12")]
+        (TNF_INHIBITOR, ANTI_DSDNA, "increased", "12")
+    ]
     assert "tumour necrosis factor inhibitors" in rows[0]["quote"]
 
 
 def test_claims_are_kept_apart_from_observations(store):
     observed_claims = store.select(
         "PREFIX kg: <https://w3id.org/kgcase/> "
-        "SELECT ?x WHERE { ?x a kg:KGCASE_0000010 , kg:KGCASE_0000007 }")
+        "SELECT ?x WHERE { ?x a kg:KGCASE_0000010 , kg:KGCASE_0000007 }"
+    )
     assert observed_claims == []
 
 
@@ -150,8 +164,11 @@ def test_pathways_inhibited_by_drug(store):
     via = {(r["pathway"], r["moleculeLabel"]) for r in rows}
     assert (CLASSIC_SIGNALLING, "membrane-bound interleukin-6 receptor") in via
     assert (TRANS_SIGNALLING, "soluble interleukin-6 receptor") in via
-    assert all(r["inhibitionAsserted"] == "true" for r in rows
-               if r["pathway"] in (CLASSIC_SIGNALLING, TRANS_SIGNALLING))
+    assert all(
+        r["inhibitionAsserted"] == "true"
+        for r in rows
+        if r["pathway"] in (CLASSIC_SIGNALLING, TRANS_SIGNALLING)
+    )
     inferred = " | ".join(r.get("inferredAs", "") for r in rows)
     assert "IL-6 trans-signalling inhibitor" in inferred  # classified by HermiT
     assert "IL-6 classic signalling inhibitor" in inferred

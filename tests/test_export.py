@@ -7,12 +7,12 @@ import sys
 
 import pyoxigraph as ox
 import pytest
-from ontology.owlapi_check import check_with_owlapi
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF
 
 from kgcase.export import FULL_ONTOLOGY_IRI, export_graph
 from kgcase.reason import reason
+from ontology.owlapi_check import check_with_owlapi
 
 
 @pytest.fixture(scope="module")
@@ -47,16 +47,35 @@ def test_export_owl_consistent_under_hermit(owl_export):
     assert result.consistent and result.unsatisfiable == []
 
 
-@pytest.mark.parametrize(("fmt", "rdf_format"), [("ttl", ox.RdfFormat.TURTLE),
-                                                   ("nt", ox.RdfFormat.N_TRIPLES),
-                                                   ("nq", ox.RdfFormat.N_QUADS),
-                                                   ("trig", ox.RdfFormat.TRIG),
-                                                   ("jsonld", ox.RdfFormat.JSON_LD)])
+@pytest.mark.parametrize(
+    ("fmt", "rdf_format"),
+    [
+        ("ttl", ox.RdfFormat.TURTLE),
+        ("nt", ox.RdfFormat.N_TRIPLES),
+        ("nq", ox.RdfFormat.N_QUADS),
+        ("trig", ox.RdfFormat.TRIG),
+        ("jsonld", ox.RdfFormat.JSON_LD),
+    ],
+)
 def test_export_rdf_formats_round_trip(built_data_dir, tmp_path, fmt, rdf_format, store):
     out = tmp_path / f"graph.{fmt}"
-    proc = subprocess.run([sys.executable, "-m", "kgcase.cli", "export", "--data-dir",
-                           str(built_data_dir), "--format", fmt, "-o", str(out)],
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "kgcase.cli",
+            "export",
+            "--data-dir",
+            str(built_data_dir),
+            "--format",
+            fmt,
+            "-o",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     quads = list(ox.parse(path=str(out), format=rdf_format))
     parsed = ox.Dataset(quads)

@@ -83,9 +83,13 @@ def load_cases(
             continue
         if lc.case.id in seen:
             problems.append(
-                Problem(path, lc.lines.get(("id",)), "id",
-                        f"case id {lc.case.id!r} is also used by {seen[lc.case.id]}",
-                        "give every case file its own id")
+                Problem(
+                    path,
+                    lc.lines.get(("id",)),
+                    "id",
+                    f"case id {lc.case.id!r} is also used by {seen[lc.case.id]}",
+                    "give every case file its own id",
+                )
             )
             continue
         seen[lc.case.id] = path
@@ -107,8 +111,9 @@ def build_graphs(inputs: BuildInputs) -> Built:
         built.loaded = load_cases(case_files(inputs.cases_dir), terms, progress=inputs.progress)
     shapes = load_shapes(inputs.ontology_dir / "shapes")
     problems = []
-    for cid, lc in tqdm(built.loaded.items(), desc="derive + RDF + SHACL", unit="case",
-                        disable=not inputs.progress):
+    for cid, lc in tqdm(
+        built.loaded.items(), desc="derive + RDF + SHACL", unit="case", disable=not inputs.progress
+    ):
         t0 = time.perf_counter()
         effects = derive_effects(lc.case)
         t1 = time.perf_counter()
@@ -178,8 +183,10 @@ def build(inputs: BuildInputs, *, log: Callable[[str], None] = print) -> Release
         shutil.rmtree(target, ignore_errors=True)
         raise
     prune_releases(inputs.data_dir, keep=inputs.keep_releases)
-    log(f"built release {release_id}: {triples} triples, {len(built.cases)} case(s) "
-        f"in {release.stages['total']:.1f} s")
+    log(
+        f"built release {release_id}: {triples} triples, {len(built.cases)} case(s) "
+        f"in {release.stages['total']:.1f} s"
+    )
     return release
 
 

@@ -3,23 +3,48 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import click
 
 from kgcase import __version__
 from kgcase.errors import KgcaseError
+from kgcase.synth import synth_command
+from kgcase.web.cli import query_command, serve_command
 
-_DATA = click.option("--data-dir", type=click.Path(path_type=Path), default="data",
-                     envvar="KGCASE_DATA_DIR", show_default=True, show_envvar=True,
-                     help="Directory holding the built stores; `current` is the one served.")
-_CASES = click.option("--cases", "cases_dir", type=click.Path(path_type=Path, file_okay=False),
-                      default="cases", envvar="KGCASE_CASES_DIR", show_default=True,
-                      show_envvar=True, help="Directory of curated case files (*.yaml).")
-_ONTOLOGY = click.option("--ontology", "ontology_dir",
-                         type=click.Path(path_type=Path, file_okay=False), default="ontology",
-                         envvar="KGCASE_ONTOLOGY_DIR", show_default=True, show_envvar=True,
-                         help="Ontology directory (kgcase-edit.ttl, imports/, shapes/).")
+T = TypeVar("T")
+
+_DATA = click.option(
+    "--data-dir",
+    type=click.Path(path_type=Path),
+    default="data",
+    envvar="KGCASE_DATA_DIR",
+    show_default=True,
+    show_envvar=True,
+    help="Directory holding the built stores; `current` is the one served.",
+)
+_CASES = click.option(
+    "--cases",
+    "cases_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default="cases",
+    envvar="KGCASE_CASES_DIR",
+    show_default=True,
+    show_envvar=True,
+    help="Directory of curated case files (*.yaml).",
+)
+_ONTOLOGY = click.option(
+    "--ontology",
+    "ontology_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default="ontology",
+    envvar="KGCASE_ONTOLOGY_DIR",
+    show_default=True,
+    show_envvar=True,
+    help="Ontology directory (kgcase-edit.ttl, imports/, shapes/).",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -34,16 +59,22 @@ def main() -> None:
 @_DATA
 @click.option("--no-reason", is_flag=True, help="Skip HermiT (faster; no inferred graph).")
 @click.option("--quiet", is_flag=True, help="No progress bars.")
-def build_command(cases_dir: Path, ontology_dir: Path, data_dir: Path, no_reason: bool,
-                  quiet: bool) -> None:
+def build_command(
+    cases_dir: Path, ontology_dir: Path, data_dir: Path, no_reason: bool, quiet: bool
+) -> None:
     """Build the graph from the case files and switch the served store to it.
 
     A failed build changes nothing: the previous store keeps serving.
     """
     from kgcase.build import BuildInputs, build
 
-    inputs = BuildInputs(cases_dir=cases_dir, ontology_dir=ontology_dir, data_dir=data_dir,
-                         reason=not no_reason, progress=not quiet)
+    inputs = BuildInputs(
+        cases_dir=cases_dir,
+        ontology_dir=ontology_dir,
+        data_dir=data_dir,
+        reason=not no_reason,
+        progress=not quiet,
+    )
     _run(lambda: build(inputs, log=lambda m: click.echo(m, err=True)))
 
 
@@ -54,22 +85,40 @@ def check_command(cases_dir: Path, ontology_dir: Path) -> None:
     """Validate the case files (schema, references, quotes, terms, shapes) without building."""
     from kgcase.build import BuildInputs, build_graphs
 
-    inputs = BuildInputs(cases_dir=cases_dir, ontology_dir=ontology_dir, data_dir=Path("."),
-                         reason=False, progress=False)
+    inputs = BuildInputs(
+        cases_dir=cases_dir,
+        ontology_dir=ontology_dir,
+        data_dir=Path("."),
+        reason=False,
+        progress=False,
+    )
     built = _run(lambda: build_graphs(inputs))
     click.echo(f"{len(built.cases)} case file(s) valid")
 
 
 @main.command("export")
 @_DATA
-@click.option("--format", "fmt", type=click.Choice(["owl", "ttl", "nt", "nq", "trig", "jsonld"]),
-              default="owl", show_default=True,
-              help="owl = RDF/XML for Protégé (ontology + case individuals, no inferred graph); "
-                   "nq/trig keep the named graphs.")
-@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), required=True,
-              help="File to write.")
-@click.option("--inferred/--no-inferred", default=None,
-              help="Include the reasoner's graph (default: yes, except for owl).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["owl", "ttl", "nt", "nq", "trig", "jsonld"]),
+    default="owl",
+    show_default=True,
+    help="owl = RDF/XML for Protégé (ontology + case individuals, no inferred graph); "
+    "nq/trig keep the named graphs.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path, dir_okay=False),
+    required=True,
+    help="File to write.",
+)
+@click.option(
+    "--inferred/--no-inferred",
+    default=None,
+    help="Include the reasoner's graph (default: yes, except for owl).",
+)
 def export_command(data_dir: Path, fmt: str, output: Path, inferred: bool | None) -> None:
     """Write the current graph to a file."""
     from kgcase.export import export_graph
@@ -78,15 +127,7 @@ def export_command(data_dir: Path, fmt: str, output: Path, inferred: bool | None
     click.echo(f"wrote {n} triples to {output}", err=True)
 
 
-def _register_optional() -> None:
-    """Attach the commands of the web layer."""
-    from kgcase.web.cli import query_command, serve_command
-
-    main.add_command(serve_command, "serve")
-    main.add_command(query_command, "query")
-
-
-def _run(fn):  # type: ignore[no-untyped-def]
+def _run(fn: Callable[[], T]) -> T:
     try:
         return fn()
     except KgcaseError as exc:
@@ -94,10 +135,9 @@ def _run(fn):  # type: ignore[no-untyped-def]
         sys.exit(2)
 
 
-try:
-    _register_optional()
-except ImportError:  # pragma: no cover - the web layer is part of the package
-    pass
+main.add_command(serve_command, "serve")
+main.add_command(query_command, "query")
+main.add_command(synth_command, "synth")
 
 
 if __name__ == "__main__":  # pragma: no cover

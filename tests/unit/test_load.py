@@ -6,8 +6,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import CASES, DATA
 
+from conftest import CASES, DATA
 from kgcase.errors import CaseFileError
 from kgcase.model.load import load_case, normalise_text, quote_found
 
@@ -50,17 +50,23 @@ def test_load_minimal_case(terms, tmp_path):
     ("old", "new", "field", "words"),
     [
         ("months: 0,", "months: zero,", "patients[0].time_points[0].months", "integer"),
-        ("drug: tocilizumab", "drug: tocilizumabb", "patients[0].exposures[0].drug",
-         "tocilizumab"),
+        ("drug: tocilizumab", "drug: tocilizumabb", "patients[0].exposures[0].drug", "tocilizumab"),
         ('        unit: "[iU]/mL"\n', "", "patients[0].measurements[0].unit", "unit"),
         ('M6: ">97"', 'M6: "abc"', "patients[0].measurements[0].values.M6", "'abc'"),
         ("from: M0", "from: M3", "patients[0].effects[0].from", "unknown time point"),
-        ("drug: tocilizumab", "drug: MONDO:0005854", "patients[0].exposures[0].drug",
-         "not a drug"),
-        ('quote: "received tocilizumab every four weeks"', 'quote: "received aspirin daily"',
-         "patients[0].exposures[0].source.quote", "not found"),
-        ("direction: increased", "direction: upwards", "patients[0].effects[0].direction",
-         "increased"),
+        ("drug: tocilizumab", "drug: MONDO:0005854", "patients[0].exposures[0].drug", "not a drug"),
+        (
+            'quote: "received tocilizumab every four weeks"',
+            'quote: "received aspirin daily"',
+            "patients[0].exposures[0].source.quote",
+            "not found",
+        ),
+        (
+            "direction: increased",
+            "direction: upwards",
+            "patients[0].effects[0].direction",
+            "increased",
+        ),
         ("exposure: tcz", "exposure: mtx", "patients[0].effects[0].exposure", "unknown exposure"),
     ],
 )
@@ -79,9 +85,11 @@ def test_load_reports_defect_with_location(terms, tmp_path, old, new, field, wor
 
 
 def test_load_duplicate_id_points_at_the_second_entry(terms, tmp_path):
-    block = ("      - id: rise\n        exposure: tcz\n        target: KGCASE:0000149\n"
-             "        direction: increased\n"
-             "        source: {section: Case, quote: \"Her anti-dsDNA antibodies rose\"}\n")
+    block = (
+        "      - id: rise\n        exposure: tcz\n        target: KGCASE:0000149\n"
+        "        direction: increased\n"
+        '        source: {section: Case, quote: "Her anti-dsDNA antibodies rose"}\n'
+    )
     path, line = _variant(tmp_path, "      - id: rise\n", block + "      - id: rise\n")
     (problem,) = _problems(path, terms)
     assert problem.field == "patients[0].effects[1].id"
@@ -90,7 +98,7 @@ def test_load_duplicate_id_points_at_the_second_entry(terms, tmp_path):
 
 
 def test_load_missing_unit_points_at_the_measurement(terms, tmp_path):
-    path, line = _variant(tmp_path, '        unit: "[iU]/mL"\n', "")
+    path, _ = _variant(tmp_path, '        unit: "[iU]/mL"\n', "")
     problems = _problems(path, terms)
     (problem,) = [p for p in problems if "unit" in p.message]
     lines = path.read_text().splitlines()
@@ -104,7 +112,9 @@ def test_load_duplicate_yaml_key(terms, tmp_path):
 
 
 def test_quote_matching_survives_pdf_artefacts():
-    source = normalise_text("the level of double-\n Figure 1 caption.\n\nstranded DNA was raised; ﬁfth")
+    source = normalise_text(
+        "the level of double-\n Figure 1 caption.\n\nstranded DNA was raised; ﬁfth"
+    )
     assert quote_found("the level of double- … stranded DNA was raised", source)
     assert quote_found("fifth", source)
     assert not quote_found("stranded DNA … the level of", source)  # order matters

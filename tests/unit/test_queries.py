@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from conftest import QUERIES
 
+from conftest import QUERIES
 from kgcase.errors import QueryFileError, QueryParameterError
 from kgcase.queries import load_catalogue, parse_query_file
 
