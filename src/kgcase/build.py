@@ -130,11 +130,16 @@ def build_graphs(inputs: BuildInputs) -> Built:
     if problems:
         raise CaseFileError(problems)
     if inputs.reason:
+        # Cases do not interact through the ontology, and one HermiT run grows faster than
+        # linearly with the ABox, so each case is reasoned over with the TBox on its own.
         with _stage(stages, "reason"):
-            abox = Graph()
-            for g in built.cases.values():
-                abox += g
-            built.inferred = reason(ontology, abox).inferred
+            for graph in tqdm(
+                built.cases.values(),
+                desc="reason (HermiT)",
+                unit="case",
+                disable=not inputs.progress,
+            ):
+                built.inferred += reason(ontology, graph).inferred
     return built
 
 

@@ -220,4 +220,10 @@ def _check_sparql(nq: NamedQuery) -> None:
     except SyntaxError as exc:
         raise QueryFileError(f"{nq.path}: SPARQL syntax error: {exc}") from None
     except RuntimeError as exc:
-        raise QueryFileError(f"{nq.path}: cannot bind the parameters: {exc}") from None
+        line = next((n for n, text in enumerate(nq.sparql.splitlines(), start=1)
+                     if text.lstrip().upper().startswith("SELECT")), 1)
+        raise QueryFileError(
+            f"{nq.path}:{line}: cannot bind the parameters ({exc}): the engine binds only "
+            "variables the SELECT projects, so add each parameter to the SELECT (and to "
+            "GROUP BY if there is one)"
+        ) from None

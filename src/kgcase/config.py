@@ -1,0 +1,179 @@
+"""Settings of the service: one table; defaults -> file -> ``KGCASE_*`` env -> overrides.
+
+The :class:`Settings` dataclass *is* the table: each field has a default and a help text
+(``metadata["help"]``). The CLI flags (``kgcase serve --max-rows …``), the environment variables
+(``KGCASE_MAX_ROWS``), the config file keys (``max_rows = …``, TOML) and the settings table in
+``docs/sparql.md`` are all derived from it.
+
+>>> load_settings({"port": "9000"}, environ={}).port
+9000
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kgcase.errors import KgcaseError
+
+ENV_PREFIX = "KGCASE_"
+#: Environment variable naming an optional TOML config file.
+CONFIG_ENV = "KGCASE_CONFIG"
+
+
+class ConfigError(KgcaseError):
+    """A setting that is unknown or whose value has the wrong type."""
+
+
+_KIND_NAMES = {int: "an integer", float: "a number", str: "a string"}
+_MINIMUM = {"workers": 1, "threads": 1, "timeout_s": 0.1, "update_timeout_s": 0.1}
+
+
+def _setting(default: Any, help_text: str) -> Any:
+    return field(default=default, metadata={"help": help_text})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting of the service, with its default and help text."""
+
+    host: str = _setting("127.0.0.1", "Interface to listen on (0.0.0.0 exposes the service).")
+    port: int = _setting(8000, "TCP port to listen on.")
+    data_dir: str = _setting(
+        "data", "Directory a build wrote; the release its `current` link points to is served."
+    )
+    queries_dir: str = _setting(
+        "queries", "Directory of named queries (`*.rq`) served under /api/queries."
+    )
+    workers: int = _setting(
+        4, "Query worker processes; a query that overruns is killed together with its worker."
+    )
+    threads: int = _setting(
+        8, "HTTP threads (waitress); requests beyond `workers` wait for a free worker."
+    )
+    timeout_s: float = _setting(
+        30.0, "Time limit of one query in seconds, waiting for a worker included (503 after)."
+    )
+    max_rows: int = _setting(
+        10000, "Most rows (or triples) returned; beyond, the header `X-KGCase-Truncated: true`."
+    )
+    max_body_bytes: int = _setting(1048576, "Largest request body accepted (413 beyond).")
+    max_url_bytes: int = _setting(65536, "Longest query string accepted in a GET (414 beyond).")
+    cache_entries: int = _setting(256, "Results kept in the in-memory cache (0 disables it).")
+    cache_max_bytes: int = _setting(67108864, "Total size of the cached results in bytes.")
+    service_allowlist: str = _setting(
+        "", "Comma-separated SERVICE endpoint IRIs that queries may call (none by default)."
+    )
+    cors_origin: str = _setting(
+        "*", "Value of Access-Control-Allow-Origin (empty: no CORS headers)."
+    )
+    admin_token: str = _setting(
+        "", "Bearer token that enables POST /sparql/update (empty: no update endpoint)."
+    )
+    update_timeout_s: float = _setting(
+        300.0, "Time limit of one SPARQL Update on /sparql/update, in seconds."
+    )
+
+    @property
+    def allowed_services(self) -> frozenset[str]:
+        """The SERVICE IRIs of the allow-list."""
+        return frozenset(s.strip() for s in self.service_allowlist.split(",") if s.strip())
+
+
+def settings_fields() -> tuple[dataclasses.Field[Any], ...]:
+    """The table of settings, in declaration order."""
+    return dataclasses.fields(Settings)
+
+
+def env_name(name: str) -> str:
+    """The environment variable of setting ``name``."""
+    return ENV_PREFIX + name.upper()
+
+
+def coerce(name: str, value: Any) -> Any:
+    """Convert ``value`` (often a string) to the type of setting ``name``."""
+    known = {f.name: f for f in settings_fields()}
+    if name not in known:
+        raise ConfigError(f"unknown setting {name!r}; known settings: {', '.join(known)}")
+    kind = type(known[name].default)
+    if kind is not str and isinstance(value, str):
+        value = value.strip()
+    wrong = f"setting {name!r}: {value!r} is not {_KIND_NAMES[kind]}"
+    if isinstance(value, bool) or (kind is not str and value == ""):
+        raise ConfigError(wrong)
+    try:
+        converted = kind(value)
+    except (TypeError, ValueError):
+        raise ConfigError(wrong) from None
+    if kind in (int, float) and converted < _MINIMUM.get(name, 0):
+        raise ConfigError(f"setting {name!r}: must be at least {_MINIMUM.get(name, 0)}")
+    return converted
+
+
+def read_config_file(path: Path) -> dict[str, Any]:
+    """Read a TOML config file whose top-level keys are setting names."""
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+    except OSError as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc.strerror}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    return {key: _checked(path, key, value) for key, value in data.items()}
+
+
+def _checked(path: Path, key: str, value: Any) -> Any:
+    try:
+        return coerce(key, value)
+    except ConfigError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+
+
+def load_settings(
+    overrides: Mapping[str, Any] | None = None,
+    *,
+    config_file: Path | str | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Settings:
+    """Layer defaults, then a config file, then ``KGCASE_*`` variables, then ``overrides``.
+
+    The file is ``config_file`` or else the one named by ``KGCASE_CONFIG``; ``None`` values in
+    ``overrides`` (unset CLI flags) are ignored. Unknown ``KGCASE_*`` variables are left alone
+    (other parts of kgcase read some), but unknown keys in a file or in ``overrides`` are errors.
+    """
+    env = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    path = config_file or env.get(CONFIG_ENV)
+    if path:
+        values.update(read_config_file(Path(path)))
+    for f in settings_fields():
+        if env_name(f.name) in env:
+            values[f.name] = coerce(f.name, env[env_name(f.name)])
+    for key, value in (overrides or {}).items():
+        if value is not None:
+            values[key] = coerce(key, value)
+    return Settings(**values)
+
+
+def iter_settings_table() -> Iterator[tuple[str, str, str, str]]:
+    """Rows ``(name, environment variable, default, help)`` of the settings table."""
+    for f in settings_fields():
+        default = repr(f.default) if f.default == "" else str(f.default)
+        yield f.name, env_name(f.name), default, f.metadata["help"]
+
+
+def settings_table_markdown() -> str:
+    """The settings table as Markdown, as ``docs/sparql.md`` holds it (a test keeps both equal)."""
+    lines = [
+        "| setting | environment variable | CLI flag | default | meaning |",
+        "|---|---|---|---|---|",
+    ]
+    for name, env, default, text in iter_settings_table():
+        flag = "--" + name.replace("_", "-")
+        lines.append(f"| `{name}` | `{env}` | `{flag}` | `{default}` | {text.replace('|', '/')} |")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,118 @@
+"""The OpenAPI 3 document of the HTTP API, generated from the named-query catalogue."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from kgcase.queries import NamedQuery, Param
+from kgcase.web.negotiate import API_OFFERS, GRAPH_OFFERS, SELECT_OFFERS, Offers, media_types
+
+_SCHEMAS: dict[str, dict[str, Any]] = {
+    "iri": {"type": "string", "format": "iri"},
+    "curie": {"type": "string", "pattern": "^[A-Za-z][A-Za-z0-9_.-]*:.+$"},
+    "string": {"type": "string", "maxLength": 1000},
+    "integer": {"type": "integer"},
+    "decimal": {"type": "number"},
+    "date": {"type": "string", "format": "date"},
+}
+_ERROR = {"$ref": "#/components/schemas/Error"}
+
+
+def _content(offers: Offers, schema: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {media: ({"schema": schema} if schema and media == "application/json" else {})
+            for media in media_types(offers)}
+
+
+def _errors(*codes: int) -> dict[str, Any]:
+    return {str(code): {"description": "error", "content": {
+        "application/json": {"schema": _ERROR}, "text/plain": {}}} for code in codes}
+
+
+def _parameter(param: Param) -> dict[str, Any]:
+    schema = dict(_SCHEMAS[param.type])
+    if param.default is not None:
+        schema["default"] = param.default
+    out: dict[str, Any] = {"name": param.name, "in": "query", "schema": schema,
+                           "required": param.required and param.default is None,
+                           "description": param.description or f"a {param.type}"}
+    if param.example is not None:
+        out["example"] = param.example
+    return out
+
+
+def _sparql_path() -> dict[str, Any]:
+    query_param = {"name": "query", "in": "query", "schema": {"type": "string"},
+                   "description": "a SPARQL 1.1 query; omit it to get the service description"}
+    graphs = [{"name": n, "in": "query", "schema": {"type": "array", "items": {"type": "string"}},
+               "style": "form", "explode": True, "description": "SPARQL protocol dataset"}
+              for n in ("default-graph-uri", "named-graph-uri")]
+    answers = {"200": {"description": "results (SELECT/ASK) or a graph (CONSTRUCT/DESCRIBE)",
+                       "content": {**_content(SELECT_OFFERS), **_content(GRAPH_OFFERS)}},
+               "304": {"description": "not modified (ETag)"},
+               **_errors(400, 403, 406, 413, 414, 415, 503)}
+    body = {"content": {
+        "application/sparql-query": {"schema": {"type": "string"}},
+        "application/x-www-form-urlencoded": {"schema": {
+            "type": "object", "required": ["query"],
+            "properties": {"query": {"type": "string"}}}}}}
+    return {
+        "get": {"summary": "SPARQL 1.1 Protocol query (or service description)",
+                "operationId": "sparqlGet", "parameters": [query_param, *graphs],
+                "responses": answers},
+        "post": {"summary": "SPARQL 1.1 Protocol query by POST", "operationId": "sparqlPost",
+                 "parameters": graphs, "requestBody": body, "responses": answers},
+    }
+
+
+def _query_path(named: NamedQuery) -> dict[str, Any]:
+    fmt = {"name": "_format", "in": "query", "required": False,
+           "schema": {"type": "string", "enum": ["plain", "json", "csv", "tsv"]},
+           "description": "overrides Accept"}
+    return {"get": {
+        "summary": named.title,
+        "description": named.description,
+        "operationId": f"query_{named.name}",
+        "parameters": [*(_parameter(p) for p in named.params), fmt],
+        "responses": {
+            "200": {"description": "the answer as a table",
+                    "content": _content(API_OFFERS, {"$ref": "#/components/schemas/Table"})},
+            "304": {"description": "not modified (ETag)"},
+            **_errors(400, 406, 503),
+        },
+    }}
+
+
+def openapi_document(catalogue: Sequence[NamedQuery], server_url: str) -> dict[str, Any]:
+    """Describe ``/sparql``, ``/api/queries`` and one path per named query."""
+    simple = {"description": "JSON", "content": {"application/json": {}}}
+    paths: dict[str, Any] = {
+        "/sparql": _sparql_path(),
+        "/api/queries": {"get": {"summary": "List the named queries", "operationId": "listQueries",
+                                 "responses": {"200": simple}}},
+        "/api/health": {"get": {"summary": "Release served and worker pool",
+                                "operationId": "health",
+                                "responses": {"200": simple, **_errors(503)}}},
+        "/api/openapi.json": {"get": {"summary": "This document", "operationId": "openapi",
+                                      "responses": {"200": simple}}},
+    }
+    for named in catalogue:
+        paths[f"/api/queries/{named.name}"] = _query_path(named)
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "kgcase SPARQL service", "version": "1",
+                 "description": "Named questions and a SPARQL 1.1 endpoint over the kgcase "
+                                "knowledge graph. See docs/sparql.md."},
+        "servers": [{"url": server_url}],
+        "paths": paths,
+        "components": {"schemas": {
+            "Error": {"type": "object", "required": ["ok", "error", "status"], "properties": {
+                "ok": {"type": "boolean", "enum": [False]}, "error": {"type": "string"},
+                "status": {"type": "integer"}}},
+            "Table": {"type": "object", "properties": {
+                "ok": {"type": "boolean"}, "query": {"type": "string"},
+                "columns": {"type": "array", "items": {"type": "string"}},
+                "rows": {"type": "array", "items": {"type": "object"}},
+                "truncated": {"type": "boolean"}}},
+        }},
+    }

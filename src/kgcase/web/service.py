@@ -1,0 +1,192 @@
+"""Answer a checked query for the current release: ETag, result cache, then the worker pool.
+
+Shared by the SPARQL endpoint and the named-query API. The release is looked up on every request
+(a ``readlink`` of ``data_dir/current`` and a stat, microseconds), so a new build is served from the
+next request on; workers reopen their store when the release path they are handed changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from flask import Response, current_app
+
+from kgcase.config import Settings
+from kgcase.store import Release, release_dir
+from kgcase.web.executor import WorkerPool
+from kgcase.web.gate import CheckedQuery
+from kgcase.web.worker import Job, Outcome, Term
+
+EXTENSION = "kgcase"
+
+
+@dataclass(frozen=True)
+class CurrentRelease:
+    """The release ``current`` points to: its directory and its id (used in ETags)."""
+
+    path: str
+    id: str
+    release: Release | None = None
+
+
+class ReleaseWatcher:
+    """Follow ``data_dir/current``; re-read ``release.json`` only when the link moves."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+        self._last: CurrentRelease | None = None
+
+    def current(self) -> CurrentRelease:
+        """The release served now; raises ``StoreUnavailableError`` (503) if none was built."""
+        path = str(release_dir(self.data_dir))
+        last = self._last
+        if last is not None and last.path == path:
+            return last
+        manifest = Path(path) / "release.json"
+        release = Release.read(manifest) if manifest.exists() else None
+        last = CurrentRelease(path, release.id if release else Path(path).name, release)
+        self._last = last
+        return last
+
+
+class ResultCache:
+    """A thread-safe LRU of serialised answers, bounded in entries and in bytes."""
+
+    def __init__(self, max_entries: int, max_bytes: int) -> None:
+        self.max_entries, self.max_bytes = max_entries, max_bytes
+        self._items: OrderedDict[str, Outcome] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> Outcome | None:
+        with self._lock:
+            outcome = self._items.get(key)
+            if outcome is not None:
+                self._items.move_to_end(key)
+            return outcome
+
+    def put(self, key: str, outcome: Outcome) -> None:
+        size = len(outcome.body)
+        if self.max_entries == 0 or size > self.max_bytes // 4:
+            return
+        with self._lock:
+            old = self._items.pop(key, None)
+            self._bytes -= len(old.body) if old else 0
+            self._items[key] = outcome
+            self._bytes += size
+            while len(self._items) > self.max_entries or self._bytes > self.max_bytes:
+                _, evicted = self._items.popitem(last=False)
+                self._bytes -= len(evicted.body)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A query ready to run: the text, what the gate found, the format and the dataset."""
+
+    sparql: str
+    checked: CheckedQuery
+    select_fmt: str | None  # the format of a SELECT/ASK answer (None: none acceptable)
+    graph_fmt: str | None  # the format of a CONSTRUCT/DESCRIBE answer
+    default_graphs: tuple[str, ...] | None = None
+    named_graphs: tuple[str, ...] | None = None
+    bindings: tuple[tuple[str, Term], ...] = ()
+    representation: str = ""  # how the caller renders the outcome (part of the ETag only)
+
+    def key(self, release_id: str, max_rows: int) -> str:
+        """A digest of everything the outcome depends on."""
+        parts: list[Any] = [release_id, self.sparql, self.select_fmt, self.graph_fmt,
+                            self.default_graphs, self.named_graphs,
+                            [(k, str(v)) for k, v in self.bindings], max_rows]
+        return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An outcome (``None`` when the client's ETag still matches: 304) and its validators."""
+
+    outcome: Outcome | None
+    release_id: str
+    etag: str | None
+
+
+def _etag_matches(etag: str, if_none_match: str | None) -> bool:
+    if not if_none_match:
+        return False
+    tags = {t.strip().removeprefix("W/") for t in if_none_match.split(",")}
+    return "*" in tags or etag.removeprefix("W/") in tags
+
+
+class QueryService:
+    """Everything needed to answer queries; one per app, in ``app.extensions``."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.watcher = ReleaseWatcher(Path(settings.data_dir))
+        self.pool = WorkerPool(settings.workers)
+        self.cache = ResultCache(settings.cache_entries, settings.cache_max_bytes)
+        self._graphs: dict[str, list[str]] = {}
+
+    def answer(self, plan: Plan, *, if_none_match: str | None = None) -> Answer:
+        """Answer ``plan`` from the cache or a worker; 304-able when the ETag matches."""
+        release = self.watcher.current()
+        key = plan.key(release.id, self.settings.max_rows)
+        etag = None
+        if plan.checked.cacheable:
+            digest = hashlib.sha256(f"{key}{plan.representation}".encode()).hexdigest()[:20]
+            etag = f'W/"{release.id.replace(chr(34), "")}-{digest}"'
+            if _etag_matches(etag, if_none_match):
+                return Answer(None, release.id, etag)
+            cached = self.cache.get(key)
+            if cached is not None:
+                return Answer(cached, release.id, etag)
+        job = Job(
+            release_path=release.path, sparql=plan.sparql, select_fmt=plan.select_fmt,
+            graph_fmt=plan.graph_fmt, max_rows=self.settings.max_rows,
+            default_graphs=plan.default_graphs,
+            named_graphs=plan.named_graphs, union_default_graph=not plan.checked.has_dataset,
+            bindings=plan.bindings,
+        )
+        outcome = self.pool.run(job, timeout_s=self.settings.timeout_s)
+        if plan.checked.cacheable:
+            self.cache.put(key, outcome)
+        return Answer(outcome, release.id, etag)
+
+    def graphs(self) -> tuple[CurrentRelease, list[str]]:
+        """The named graphs of the current release (asked of a worker once per release)."""
+        release = self.watcher.current()
+        if release.path not in self._graphs:
+            job = Job(release.path, "", None, None, 0, list_graphs=True)
+            outcome = self.pool.run(job, timeout_s=self.settings.timeout_s)
+            self._graphs = {release.path: json.loads(outcome.body)}
+        return release, self._graphs[release.path]
+
+    def close(self) -> None:
+        self.pool.close()
+
+
+def get_service() -> QueryService:
+    """The QueryService of the running app."""
+    return current_app.extensions[EXTENSION]
+
+
+def to_response(answer: Answer, content_type: str, body: bytes | None = None) -> Response:
+    """The HTTP response of an answer: its body (or 304), ETag and truncation notice.
+
+    ``body`` replaces the outcome's own when the caller re-renders it (the named-query API).
+    """
+    headers = {"Vary": "Accept", "Cache-Control": "no-cache", "X-KGCase-Release": answer.release_id}
+    if answer.etag:
+        headers["ETag"] = answer.etag
+    if answer.outcome is None:
+        return Response(status=304, headers=headers)
+    if answer.outcome.truncated:
+        headers["X-KGCase-Truncated"] = "true"
+        headers["X-KGCase-Row-Limit"] = str(get_service().settings.max_rows)
+    content = answer.outcome.body if body is None else body
+    return Response(content, content_type=content_type, headers=headers)

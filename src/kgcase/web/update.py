@@ -1,0 +1,128 @@
+"""Blueprint: ``POST /sparql/update``, registered only when an admin token is configured.
+
+An update never writes to the release being served (workers read it; a writer beside readers is
+undefined behaviour in RocksDB). It is applied copy-on-write: the current release is backed up
+into a new release directory, the update runs there in a one-shot process (killed past
+``update_timeout_s``), and ``current`` is switched to it only on success — the same atomic swap a
+build does. The next ``kgcase build`` starts again from the case files, so an update is a patch for
+a curator in a hurry, not a second source of truth. ``LOAD`` and ``SERVICE`` are refused.
+"""
+
+from __future__ import annotations
+
+import hmac
+import shutil
+import threading
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+from flask import Blueprint, Response, request
+
+from kgcase.store import Release, switch_current
+from kgcase.store.embedded import prune_releases
+from kgcase.web.errors import (
+    QueryFailedError,
+    QuerySyntaxError,
+    QueryTimeoutError,
+    ServiceBusyError,
+    UnauthorizedError,
+    UnsupportedMediaTypeError,
+)
+from kgcase.web.executor import SPAWN
+from kgcase.web.gate import check_update
+from kgcase.web.service import get_service
+from kgcase.web.worker import apply_update
+
+bp = Blueprint("update", __name__)
+
+_ONE_AT_A_TIME = threading.Lock()
+
+
+def _check_token(expected: str) -> None:
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip().encode(),
+                                                             expected.encode()):
+        raise UnauthorizedError("the update endpoint needs 'Authorization: Bearer <admin token>'")
+
+
+def _read_update() -> str:
+    if request.mimetype == "application/sparql-update":
+        try:
+            return request.get_data().decode("utf-8")
+        except UnicodeDecodeError:
+            raise QuerySyntaxError("the update body is not valid UTF-8") from None
+    if request.mimetype == "application/x-www-form-urlencoded":
+        updates = request.form.getlist("update")
+        if len(updates) != 1:
+            raise QuerySyntaxError("send exactly one 'update' field")
+        return updates[0]
+    raise UnsupportedMediaTypeError(
+        "send the update as application/sparql-update or as a form field 'update='"
+    )
+
+
+def _new_release_id(old: str) -> str:
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    return f"{old.split('+update-')[0]}+update-{stamp}"
+
+
+def run_update(text: str) -> Release:
+    """Apply ``text`` to a copy of the current release and switch to it; return the release."""
+    service = get_service()
+    settings = service.settings
+    current = service.watcher.current()
+    base = current.release or Release(id=current.id, built_at="", triples=0)
+    new = replace(base, id=_new_release_id(current.id),
+                  built_at=datetime.now(UTC).isoformat(timespec="seconds"))
+    data_dir = Path(settings.data_dir)
+    target = data_dir / "stores" / new.id
+    target.mkdir(parents=True)
+    parent, child = SPAWN.Pipe()
+    process = SPAWN.Process(target=apply_update, args=(current.path, str(target), text, child),
+                            daemon=True)
+    process.start()
+    child.close()
+    done = False
+    try:
+        if not parent.poll(settings.update_timeout_s):
+            raise QueryTimeoutError(
+                f"the update ran longer than {settings.update_timeout_s:g} s and was stopped "
+                "(setting update_timeout_s); nothing changed"
+            )
+        try:
+            reply = parent.recv()
+        except EOFError:
+            raise QueryFailedError("the update process died; nothing changed") from None
+        if reply[0] != "ok":
+            error = QuerySyntaxError if reply[1] == "syntax" else QueryFailedError
+            raise error(reply[2])
+        done = True
+    finally:
+        process.kill()
+        process.join(5)
+        parent.close()
+        if not done:
+            shutil.rmtree(target, ignore_errors=True)
+    new = replace(new, triples=reply[1], graphs=reply[2])
+    new.write(target / "release.json")
+    switch_current(data_dir, target)
+    prune_releases(data_dir, keep=2)  # as a build does: the current release and the one before
+    return new
+
+
+@bp.post("/sparql/update")
+def update_endpoint() -> Response:
+    """Apply one SPARQL Update (admin token required) as a new release."""
+    service = get_service()
+    _check_token(service.settings.admin_token)
+    text = _read_update()
+    check_update(text)
+    if not _ONE_AT_A_TIME.acquire(timeout=service.settings.timeout_s):
+        raise ServiceBusyError("another update is running; retry later")
+    try:
+        release = run_update(text)
+    finally:
+        _ONE_AT_A_TIME.release()
+    return Response(f"update applied: release {release.id}, {release.triples} triples\n",
+                    mimetype="text/plain", headers={"X-KGCase-Release": release.id})

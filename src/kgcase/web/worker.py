@@ -1,0 +1,232 @@
+"""Run one query against a release and serialise the answer; the loop of a worker process.
+
+This module is what a worker process imports: pyoxigraph and the standard library only. The web
+process sends a :class:`Job` over a pipe and gets back an :class:`Outcome` or an error tuple.
+:func:`execute` is also what ``kgcase query`` runs in-process on a local data directory.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import signal
+import sys
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import Any
+
+import pyoxigraph as ox
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+#: Format keys (see ``negotiate.py``) -> pyoxigraph serialisers.
+RESULTS_FORMATS = {
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+}
+GRAPH_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+    "jsonld": ox.RdfFormat.JSON_LD,
+}
+#: CONSTRUCT/DESCRIBE answered as a table (named queries): one row per triple.
+TRIPLE_COLUMNS = ("subject", "predicate", "object")
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+
+
+@dataclass(frozen=True)
+class Job:
+    """One query to run, with the format (a key of the tables above) for each kind of answer.
+
+    ``None`` means the client accepts no format for that kind: if the query turns out to be of
+    that kind, the job fails with ``not-acceptable``. ``"json"`` as ``graph_fmt`` answers a
+    CONSTRUCT as a SPARQL JSON table of subject, predicate, object (named queries).
+    """
+
+    release_path: str
+    sparql: str
+    select_fmt: str | None  # SELECT and ASK
+    graph_fmt: str | None  # CONSTRUCT and DESCRIBE
+    max_rows: int
+    default_graphs: tuple[str, ...] | None = None  # protocol dataset: overrides the query's
+    named_graphs: tuple[str, ...] | None = None
+    union_default_graph: bool = True  # False when the query has FROM / FROM NAMED
+    bindings: tuple[tuple[str, Term], ...] = ()
+    list_graphs: bool = False  # answer the named graphs of the release instead
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A serialised answer; ``truncated`` when more than ``max_rows`` rows or triples existed."""
+
+    body: bytes
+    form: str = "select"  # select | ask | graph
+    fmt: str = "json"
+    truncated: bool = False
+    count: int = 0
+
+
+class JobError(Exception):
+    """A query the engine rejected: ``kind`` is ``syntax``, ``store`` or ``eval``."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
+def term_json(term: Term) -> dict[str, Any]:
+    """One RDF term as a SPARQL 1.1 (1.2 for triple terms) JSON results binding."""
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out: dict[str, Any] = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value != XSD_STRING:
+            out["datatype"] = term.datatype.value
+        return out
+    return {"type": "triple", "value": {name: term_json(getattr(term, name))
+                                        for name in TRIPLE_COLUMNS}}
+
+
+def _table_json(columns: list[str], rows: list[dict[str, Term]]) -> bytes:
+    bindings = [{k: term_json(v) for k, v in row.items()} for row in rows]
+    doc = {"head": {"vars": columns}, "results": {"bindings": bindings}}
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _query_options(job: Job) -> dict[str, Any]:
+    options: dict[str, Any] = {}
+    if job.default_graphs is not None or job.named_graphs is not None:
+        options["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs or ()]
+        options["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs or ()]
+    elif job.union_default_graph:
+        options["use_default_graph_as_union"] = True
+    if job.bindings:
+        options["substitutions"] = {ox.Variable(name): term for name, term in job.bindings}
+    return options
+
+
+def _format(job: Job, form: str) -> str:
+    fmt = job.graph_fmt if form == "graph" else job.select_fmt
+    if fmt is None:
+        raise JobError("not-acceptable", form)
+    return fmt
+
+
+def execute(store: ox.Store, job: Job) -> Outcome:
+    """Run ``job`` on ``store``; read at most ``max_rows + 1`` rows to detect truncation.
+
+    :raises JobError: the engine rejected the query or could not read the store, or the
+        answer's kind has no acceptable format.
+    """
+    if job.list_graphs:
+        names = sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
+        return Outcome(json.dumps(names).encode(), count=len(names))
+    try:
+        result = store.query(job.sparql, **_query_options(job))
+        if isinstance(result, ox.QueryBoolean):
+            fmt = _format(job, "ask")
+            return Outcome(result.serialize(format=RESULTS_FORMATS[fmt]), "ask", fmt, count=1)
+        form = "select" if isinstance(result, ox.QuerySolutions) else "graph"
+        fmt = _format(job, form)
+        rows: list[Any] = []
+        for item in result:
+            if len(rows) > job.max_rows:
+                break
+            rows.append(item)
+    except SyntaxError as exc:
+        raise JobError("syntax", str(exc)) from None
+    except OSError as exc:
+        raise JobError("store", str(exc)) from None
+    except ValueError as exc:
+        raise JobError("eval", str(exc)) from None
+    truncated = len(rows) > job.max_rows
+    rows = rows[: job.max_rows]
+    if isinstance(result, ox.QuerySolutions):
+        columns = [v.value for v in result.variables]
+        table = [{c: sol[c] for c in columns if sol[c] is not None} for sol in rows]
+        body = _table_json(columns, table)
+        if fmt != "json":
+            parsed = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+            body = parsed.serialize(format=RESULTS_FORMATS[fmt])
+    elif fmt == "json":
+        body = _table_json(list(TRIPLE_COLUMNS),
+                           [dict(zip(TRIPLE_COLUMNS, t, strict=True)) for t in rows])
+    else:
+        body = ox.serialize(rows, format=GRAPH_FORMATS[fmt]) or b""
+    return Outcome(body, form, fmt, truncated=truncated, count=len(rows))
+
+
+class ReleaseStores:
+    """The store of the release last asked for, reopened (read-only) when the release changes."""
+
+    def __init__(self) -> None:
+        self.path: str | None = None
+        self.store: ox.Store | None = None
+
+    def get(self, release_path: str) -> ox.Store:
+        if self.store is None or release_path != self.path:
+            self.store = None
+            try:
+                self.store = ox.Store.read_only(f"{release_path}/oxigraph")
+            except OSError as exc:
+                raise JobError("store", f"cannot open the store of {release_path}: {exc}") from None
+            self.path = release_path
+        return self.store
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to SIGKILL this worker if the web process dies, even mid-query."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+def serve_jobs(conn: Connection) -> None:
+    """Worker main loop: read a job, answer it, until the pipe closes."""
+    _die_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the web process's to handle
+    stores = ReleaseStores()
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        if job is None:  # a readiness ping
+            conn.send(("ok", None))
+            continue
+        try:
+            reply: tuple[Any, ...] = ("ok", execute(stores.get(job.release_path), job))
+        except JobError as exc:
+            reply = ("error", exc.kind, str(exc))
+        # The worker must outlive any engine failure to keep serving; the web process turns
+        # this into a 500 (not a 400): nothing here blames the client.
+        except Exception as exc:
+            reply = ("error", "internal", f"{type(exc).__name__}: {exc}")
+        conn.send(reply)
+
+
+def apply_update(source: str, target: str, update: str, conn: Connection) -> None:
+    """Copy release ``source`` to ``target`` (a cheap RocksDB backup), apply ``update`` there and
+    report the new triple counts. Runs in a one-shot process the web process can kill."""
+    _die_with_parent()
+    try:
+        ox.Store.read_only(f"{source}/oxigraph").backup(f"{target}/oxigraph")
+        store = ox.Store(f"{target}/oxigraph")
+        store.update(update)
+        graphs = {g.value: sum(1 for _ in store.quads_for_pattern(None, None, None, g))
+                  for g in store.named_graphs() if isinstance(g, ox.NamedNode)}
+        store.flush()
+        conn.send(("ok", len(store), graphs))
+    except SyntaxError as exc:
+        conn.send(("error", "syntax", str(exc)))
+    except (OSError, ValueError) as exc:
+        conn.send(("error", "store", str(exc)))
