@@ -14,14 +14,14 @@ ROOT = Path(__file__).resolve().parents[2]
 ONTOLOGY_DIR = ROOT / "ontology"
 EDIT_FILE = ONTOLOGY_DIR / "kgcase-edit.ttl"
 DATA = Path(__file__).resolve().parent / "data"
-SHARED = ROOT.parent / "shared"
+VERIFIED_IDS = ONTOLOGY_DIR / "reference" / "verified-ids.tsv"
 
 
 def verified_ids() -> dict[str, str]:
-    """Ids whose ``verified`` column is ``yes`` in shared/reference/ids.tsv -> official label."""
-    path = SHARED / "reference" / "ids.tsv"
+    """Ids whose ``verified`` column is ``yes`` in ontology/reference -> official label."""
+    path = VERIFIED_IDS
     if not path.is_file():
-        pytest.fail(f"{path} is missing: the ontology tests check ids against shared/reference")
+        pytest.fail(f"{path} is missing: the ontology tests check ids against it")
     with path.open(encoding="utf-8", newline="") as handle:
         rows = csv.DictReader(handle, delimiter="\t")
         return {r["id"]: r["official_label"] for r in rows if r["verified"] == "yes"}

@@ -20,7 +20,7 @@ from .conftest import ONTOLOGY_DIR, ROOT, verified_ids
 pytestmark = pytest.mark.ontology
 IMPORTS = ONTOLOGY_DIR / "imports"
 FORBIDDEN = ["MONDO:0019343", "MONDO:0006818", "HP:0005782"]
-#: Verified by kgcase in evidenceontology/evidenceontology eco.obo (not listed in ids.tsv).
+#: Verified by kgcase in evidenceontology/evidenceontology eco.obo (not listed in verified-ids.tsv).
 VERIFIED_HERE = {"ECO:0000000", "ECO:0000204", "ECO:0000205"}
 BUILTIN = ("http://www.w3.org/1999/02/22-rdf-syntax-ns#", "http://www.w3.org/2000/01/rdf-schema#",
            "http://www.w3.org/2002/07/owl#")
@@ -89,7 +89,7 @@ def test_import_terms_are_verified_ids_with_their_official_labels():
     for row in tool.read_terms():
         if row["curie"] in VERIFIED_HERE:
             continue
-        assert row["curie"] in verified, f"{row['curie']} is not a verified id in ids.tsv"
+        assert row["curie"] in verified, f"{row['curie']} is not a verified id in verified-ids.tsv"
         assert row["label"] == verified[row["curie"]], row["curie"]
 
 
