@@ -1,16 +1,24 @@
 """Orchestrate a build: case files + ontology → validated RDF → reasoning → a new store.
 
 Stages run in order and any failure stops the build before the switch, so the graph being
-served stays the previous one: load ontology → load and validate cases → derive effects →
-RDF (one named graph per case) → SHACL → HermiT → write a fresh store → switch ``current``.
+served stays the previous one:
+
+1. ontology: merge the edit file and its imports; HermiT classifies it and checks it;
+2. cases (in worker processes, see :mod:`kgcase.pipeline`): load and validate each case file,
+   derive effects, write its triples, SHACL and HermiT gates, rule materialisation → N-Quads,
+   streamed in file order to one N-Quads file (cached per case file for rebuilds);
+3. store: bulk-load that file into a fresh pyoxigraph store, write ``release.json``;
+4. switch ``current`` to the new release (atomic rename) and prune old releases.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -21,13 +29,11 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF
 from tqdm import tqdm
 
-from kgcase.derive import derive_effects
+from kgcase import __version__
 from kgcase.errors import CaseFileError, Problem
 from kgcase.iris import case_graph_iri, inferred_graph_iri, ontology_graph_iri
-from kgcase.model.load import LoadedCase, load_case
-from kgcase.model.terms import TermIndex
-from kgcase.rdf.case_graph import case_to_graph
-from kgcase.rdf.shapes import load_shapes, validate_case_graph
+from kgcase.pipeline import CaseResult, Settings, init_worker, process_case
+from kgcase.rdf.ntriples import ntriples
 from kgcase.reason import load_ontology_graph, reason
 from kgcase.store.base import Release
 from kgcase.store.embedded import prune_releases, switch_current
@@ -35,24 +41,26 @@ from kgcase.store.embedded import prune_releases, switch_current
 
 @dataclass
 class BuildInputs:
-    """Where a build reads from and writes to."""
+    """Where a build reads from and writes to, and how hard it checks."""
 
     cases_dir: Path
     ontology_dir: Path
     data_dir: Path
-    reason: bool = True
+    reason: bool = True  # HermiT on the ontology and on each curated case
     progress: bool = True
     keep_releases: int = 2
+    jobs: int = 0  # worker processes; 0 = one per core
+    shacl_every: int = 100  # SHACL on every curated case and 1 in N synthetic ones
+    cache: bool = True  # reuse the output of case files that did not change
 
 
 @dataclass
-class Built:
-    """The graphs a build produced, before they are written to a store."""
+class Prepared:
+    """The ontology stage's output, shared by every case."""
 
     ontology: Graph
-    cases: dict[str, Graph] = field(default_factory=dict)
-    loaded: dict[str, LoadedCase] = field(default_factory=dict)
-    inferred: Graph = field(default_factory=Graph)
+    tbox_inferred: Graph
+    settings: Settings
     stages: dict[str, float] = field(default_factory=dict)
 
 
@@ -60,152 +68,149 @@ class Built:
 def _stage(stages: dict[str, float], name: str) -> Iterator[None]:
     start = time.perf_counter()
     yield
-    stages[name] = round(time.perf_counter() - start, 3)
+    stages[name] = round(stages.get(name, 0.0) + time.perf_counter() - start, 3)
 
 
 def case_files(cases_dir: Path) -> list[Path]:
-    """The case files of a directory, in a stable order."""
-    return sorted(p for p in cases_dir.glob("*.yaml") if p.is_file())
+    """The case files under a directory (recursively, for sharded corpora), in a stable order."""
+    return sorted(p for p in cases_dir.rglob("*.yaml") if p.is_file())
 
 
-def load_cases(
-    paths: list[Path], terms: TermIndex, *, progress: bool = False
-) -> dict[str, LoadedCase]:
-    """Load every case file; collect the problems of all files before raising."""
-    problems = []
-    loaded: dict[str, LoadedCase] = {}
-    seen: dict[str, Path] = {}
-    for path in tqdm(paths, desc="load cases", unit="case", disable=not progress):
-        try:
-            lc = load_case(path, terms)
-        except CaseFileError as exc:
-            problems.extend(exc.problems)
-            continue
-        if lc.case.id in seen:
-            problems.append(
-                Problem(
-                    path,
-                    lc.lines.get(("id",)),
-                    "id",
-                    f"case id {lc.case.id!r} is also used by {seen[lc.case.id]}",
-                    "give every case file its own id",
-                )
-            )
-            continue
-        seen[lc.case.id] = path
-        loaded[lc.case.id] = lc
-    if problems:
-        raise CaseFileError(problems)
-    return loaded
-
-
-def build_graphs(inputs: BuildInputs) -> Built:
-    """Run every stage up to (not including) the store; raise on the first failing stage."""
+def prepare(inputs: BuildInputs) -> Prepared:
+    """Load the ontology, classify it with HermiT and fix the settings of the case workers."""
     stages: dict[str, float] = {}
     with _stage(stages, "ontology"):
         ontology = load_ontology_graph(inputs.ontology_dir)
-        terms = TermIndex.from_graph(ontology)
-    built = Built(ontology=ontology, stages=stages)
-    labels = terms.labels
-    with _stage(stages, "load"):
-        built.loaded = load_cases(case_files(inputs.cases_dir), terms, progress=inputs.progress)
-    shapes = load_shapes(inputs.ontology_dir / "shapes")
-    problems = []
-    for cid, lc in tqdm(
-        built.loaded.items(), desc="derive + RDF + SHACL", unit="case", disable=not inputs.progress
-    ):
-        t0 = time.perf_counter()
-        effects = derive_effects(lc.case)
-        t1 = time.perf_counter()
-        graph = case_to_graph(lc.case, effects, labels)
-        t2 = time.perf_counter()
-        try:
-            validate_case_graph(graph, shapes, lc)
-        except CaseFileError as exc:
-            problems.extend(exc.problems)
-        t3 = time.perf_counter()
-        for name, dt in (("derive", t1 - t0), ("rdf", t2 - t1), ("shacl", t3 - t2)):
-            stages[name] = round(stages.get(name, 0.0) + dt, 3)
-        built.cases[cid] = graph
-    if problems:
-        raise CaseFileError(problems)
-    if inputs.reason:
-        # Cases do not interact through the ontology, and one HermiT run grows faster than
-        # linearly with the ABox, so each case is reasoned over with the TBox on its own.
-        with _stage(stages, "reason"):
-            for graph in tqdm(
-                built.cases.values(),
-                desc="reason (HermiT)",
-                unit="case",
-                disable=not inputs.progress,
-            ):
-                built.inferred += reason(ontology, graph).inferred
-    return built
+        tbox = reason(ontology).inferred if inputs.reason else Graph()
+    tbox_nt = ntriples(sorted(tbox, key=lambda t: tuple(map(str, t))))
+    digest = hashlib.sha256(
+        f"{__version__}\n{len(ontology)}\n{_ontology_digest(inputs.ontology_dir)}\n"
+        f"{tbox_nt}\n{inputs.reason}".encode()
+    ).hexdigest()
+    cache = inputs.data_dir / "cache" if inputs.cache else None
+    settings = Settings(inputs.ontology_dir, tbox_nt, digest, cache, inputs.reason,
+                        inputs.shacl_every)
+    return Prepared(ontology, tbox, settings, stages)
 
 
-def write_store(built: Built, target: Path, *, progress: bool = False) -> int:
-    """Bulk-load the built graphs into a new pyoxigraph store at ``target``; return triples."""
-    store = ox.Store(str(target))
-    graphs: list[tuple[str, Graph]] = [(ontology_graph_iri(), built.ontology)]
-    graphs += [(case_graph_iri(cid), g) for cid, g in built.cases.items()]
-    graphs.append((inferred_graph_iri(), built.inferred))
-    for iri, graph in tqdm(graphs, desc="write store", unit="graph", disable=not progress):
-        data = graph.serialize(format="nt", encoding="utf-8")
-        store.bulk_load(data, ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(iri))
-    store.optimize()
-    count = len(store)
-    store.flush()
-    del store
-    return count
+def process_cases(paths: list[Path], prepared: Prepared, *, jobs: int = 0,
+                  progress: bool = False) -> Iterator[CaseResult]:
+    """Run :func:`kgcase.pipeline.process_case` over ``paths`` in file order."""
+    jobs = jobs or os.cpu_count() or 1
+    bar = tqdm(total=len(paths), desc="cases", unit="case", disable=not progress,
+               smoothing=0.05)
+    try:
+        if jobs == 1 or len(paths) < 50:
+            init_worker(prepared.settings)
+            for path in paths:
+                yield process_case(path)
+                bar.update()
+            return
+        with ProcessPoolExecutor(jobs, initializer=init_worker,
+                                 initargs=(prepared.settings,)) as pool:
+            for result in pool.map(process_case, paths, chunksize=64):
+                yield result
+                bar.update()
+    finally:
+        bar.close()
 
 
 def build(inputs: BuildInputs, *, log: Callable[[str], None] = print) -> Release:
     """Build and switch to a new release. The previous release keeps serving on failure."""
     started = time.perf_counter()
-    built = build_graphs(inputs)
+    prepared = prepare(inputs)
+    stages = prepared.stages
     inputs.data_dir.mkdir(parents=True, exist_ok=True)
     now = datetime.now(UTC)
-    digest = _inputs_digest(built)
-    release_id = f"{now:%Y%m%dT%H%M%S%fZ}-{digest[:8]}"
+    release_id = f"{now:%Y%m%dT%H%M%S%fZ}-{prepared.settings.digest[:8]}"
     target = inputs.data_dir / "stores" / release_id
     target.mkdir(parents=True)
     try:
-        with _stage(built.stages, "store"):
-            triples = write_store(built, target / "oxigraph", progress=inputs.progress)
-        release = Release(
-            id=release_id,
-            built_at=now.isoformat(timespec="seconds"),
-            triples=triples,
-            graphs=_graph_sizes(built),
-            cases={cid: lc.sha256 for cid, lc in built.loaded.items()},
-            ontology_version=_version_iri(built.ontology),
-            stages=built.stages,
-        )
-        release.stages["total"] = round(time.perf_counter() - started, 3)
+        dump = target / "graphs.nq"
+        with _stage(stages, "cases"):
+            cases, graphs, reused = _write_quads(dump, prepared, inputs)
+        with _stage(stages, "store"):
+            store = ox.Store(str(target / "oxigraph"))
+            store.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
+            store.optimize()
+            triples = len(store)
+            store.flush()
+            del store
+            dump.unlink()
+        stages["total"] = round(time.perf_counter() - started, 3)
+        release = Release(id=release_id, built_at=now.isoformat(timespec="seconds"),
+                          triples=triples, graphs=graphs, cases=cases,
+                          ontology_version=_version_iri(prepared.ontology), stages=stages)
         release.write(target / "release.json")
         switch_current(inputs.data_dir, target)
     except BaseException:
         shutil.rmtree(target, ignore_errors=True)
         raise
     prune_releases(inputs.data_dir, keep=inputs.keep_releases)
-    log(
-        f"built release {release_id}: {triples} triples, {len(built.cases)} case(s) "
-        f"in {release.stages['total']:.1f} s"
-    )
+    log(f"built release {release_id}: {triples} triples, {len(cases)} case(s) "
+        f"({reused} unchanged, reused from the cache) in {stages['total']:.1f} s")
     return release
 
 
-def _graph_sizes(built: Built) -> dict[str, int]:
-    sizes = {ontology_graph_iri(): len(built.ontology), inferred_graph_iri(): len(built.inferred)}
-    sizes.update({case_graph_iri(cid): len(g) for cid, g in built.cases.items()})
-    return sizes
+def check(inputs: BuildInputs) -> int:
+    """Validate every case file as a build would, without writing a store; return the count."""
+    prepared = prepare(inputs)
+    results = process_cases(case_files(inputs.cases_dir), prepared, jobs=inputs.jobs,
+                            progress=inputs.progress)
+    return len(_collect(results, lambda _r: None))
 
 
-def _inputs_digest(built: Built) -> str:
+def _write_quads(dump: Path, prepared: Prepared, inputs: BuildInputs
+                 ) -> tuple[dict[str, str], dict[str, int], int]:
+    graphs = {ontology_graph_iri(): len(prepared.ontology),
+              inferred_graph_iri(): len(prepared.tbox_inferred)}
+    reused = [0]  # case files whose output came from the cache
+    with dump.open("w", encoding="utf-8") as out:
+        out.write(ntriples(prepared.ontology, graph=ontology_graph_iri()))
+        out.write(ntriples(prepared.tbox_inferred, graph=inferred_graph_iri()))
+
+        def write(result: CaseResult) -> None:
+            reused[0] += result.cached
+            out.write(result.nquads)
+            graphs[case_graph_iri(result.case_id)] = result.triples
+            graphs[inferred_graph_iri()] += result.inferred
+
+        results = process_cases(case_files(inputs.cases_dir), prepared, jobs=inputs.jobs,
+                                progress=inputs.progress)
+        cases = _collect(results, write)
+    return cases, graphs, reused[0]
+
+
+def _collect(results: Iterator[CaseResult], write: Callable[[CaseResult], None]
+             ) -> dict[str, str]:
+    """Write good results; gather every problem (and duplicate case ids) and raise at the end."""
+    problems: list[Problem] = []
+    seen: dict[str, Path] = {}
+    cases: dict[str, str] = {}
+    for result in results:
+        if result.problems:
+            problems.extend(result.problems)
+            continue
+        if result.case_id in seen:
+            problems.append(Problem(result.path, None, "id",
+                                    f"case id {result.case_id!r} is also used by "
+                                    f"{seen[result.case_id]}", "give every case file its own id"))
+            continue
+        seen[result.case_id] = result.path
+        cases[result.case_id] = result.sha256
+        if not problems:
+            write(result)
+    if problems:
+        raise CaseFileError(problems)
+    return cases
+
+
+def _ontology_digest(directory: Path) -> str:
     h = hashlib.sha256()
-    for cid in sorted(built.loaded):
-        h.update(f"{cid}:{built.loaded[cid].sha256}".encode())
-    h.update(str(len(built.ontology)).encode())
+    for path in sorted(directory.rglob("*")):
+        if path.is_file() and path.suffix in {".ttl", ".owl", ".xml"}:
+            h.update(path.relative_to(directory).as_posix().encode())
+            h.update(path.read_bytes())
     return h.hexdigest()
 
 

@@ -57,24 +57,25 @@ def main() -> None:
 @_CASES
 @_ONTOLOGY
 @_DATA
-@click.option("--no-reason", is_flag=True, help="Skip HermiT (faster; no inferred graph).")
+@click.option("--no-reason", is_flag=True,
+              help="Skip HermiT (the ontology check and the per-case consistency gate).")
+@click.option("--jobs", "-j", type=int, default=0, show_default=True,
+              help="Worker processes for the case files (0 = one per core).")
+@click.option("--shacl-every", type=int, default=100, show_default=True,
+              help="Check every curated case and 1 in N synthetic cases with SHACL.")
+@click.option("--no-cache", is_flag=True, help="Reprocess every case file, changed or not.")
 @click.option("--quiet", is_flag=True, help="No progress bars.")
-def build_command(
-    cases_dir: Path, ontology_dir: Path, data_dir: Path, no_reason: bool, quiet: bool
-) -> None:
+def build_command(cases_dir: Path, ontology_dir: Path, data_dir: Path, no_reason: bool,
+                  jobs: int, shacl_every: int, no_cache: bool, quiet: bool) -> None:
     """Build the graph from the case files and switch the served store to it.
 
     A failed build changes nothing: the previous store keeps serving.
     """
     from kgcase.build import BuildInputs, build
 
-    inputs = BuildInputs(
-        cases_dir=cases_dir,
-        ontology_dir=ontology_dir,
-        data_dir=data_dir,
-        reason=not no_reason,
-        progress=not quiet,
-    )
+    inputs = BuildInputs(cases_dir=cases_dir, ontology_dir=ontology_dir, data_dir=data_dir,
+                         reason=not no_reason, progress=not quiet, jobs=jobs,
+                         shacl_every=shacl_every, cache=not no_cache)
     _run(lambda: build(inputs, log=lambda m: click.echo(m, err=True)))
 
 
@@ -83,17 +84,12 @@ def build_command(
 @_ONTOLOGY
 def check_command(cases_dir: Path, ontology_dir: Path) -> None:
     """Validate the case files (schema, references, quotes, terms, shapes) without building."""
-    from kgcase.build import BuildInputs, build_graphs
+    from kgcase.build import BuildInputs, check
 
-    inputs = BuildInputs(
-        cases_dir=cases_dir,
-        ontology_dir=ontology_dir,
-        data_dir=Path("."),
-        reason=False,
-        progress=False,
-    )
-    built = _run(lambda: build_graphs(inputs))
-    click.echo(f"{len(built.cases)} case file(s) valid")
+    inputs = BuildInputs(cases_dir=cases_dir, ontology_dir=ontology_dir, data_dir=Path("."),
+                         progress=False, cache=False, shacl_every=1)
+    n = _run(lambda: check(inputs))
+    click.echo(f"{n} case file(s) valid")
 
 
 @main.command("export")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-from urllib.parse import quote
 
 #: The persistent base every kgcase IRI hangs from. Override with ``KGCASE_BASE_IRI``
 #: for a deployment whose own host serves the IRIs.
@@ -87,7 +86,10 @@ def mint(*segments: str, base: str | None = None) -> str:
     'https://example.org/case/cabrera-2016/patient/p1'
     """
     root = base if base is not None else BASE
-    return root + "/".join(quote(check_segment(s), safe="") for s in segments)
+    for s in segments:  # the allowed characters need no percent-encoding
+        if not _SAFE_SEGMENT.match(s):
+            check_segment(s)
+    return root + "/".join(segments)
 
 
 def case_graph_iri(case_id: str, *, base: str | None = None) -> str:

@@ -14,6 +14,8 @@ import yaml
 from kgcase.errors import CaseFileError, Problem
 
 Loc = tuple[str | int, ...]
+#: libyaml's parser when PyYAML was built with it (about 15x faster), else the pure-Python one.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def load_yaml_with_lines(path: Path) -> tuple[Any, dict[Loc, int]]:
@@ -25,7 +27,7 @@ def load_yaml_with_lines(path: Path) -> tuple[Any, dict[Loc, int]]:
             [Problem(path, None, "", f"not UTF-8 text ({exc.reason})", "save the file as UTF-8")]
         ) from None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None

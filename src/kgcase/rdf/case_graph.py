@@ -28,6 +28,8 @@ from kgcase.model.schema import (
 from kgcase.values import ReportedValue, parse_range
 from kgcase.vocab import K
 
+Triple = tuple[URIRef, URIRef, URIRef | Literal]
+
 _CERTAINTY = {"certain": K.Certain, "probable": K.Probable, "uncertain": K.Uncertain}
 _DIRECTION = {
     "improved": K.Improved,
@@ -51,7 +53,8 @@ class CaseGraphBuilder:
         self.case = case
         self.labels = labels
         self.base = base
-        self.g = Graph()
+        self.triples: list[Triple] = []
+        self._evidence: set[URIRef] = set()
         self.case_iri = self.iri("case", case.id)
 
     # -- helpers ---------------------------------------------------------------------------
@@ -70,20 +73,20 @@ class CaseGraphBuilder:
         if o is None:
             return
         if isinstance(o, (URIRef, Literal, BNode)):
-            self.g.add((s, p, o))
+            self.triples.append((s, p, o))
         elif isinstance(o, bool):
-            self.g.add((s, p, Literal(o)))
+            self.triples.append((s, p, Literal(o)))
         elif isinstance(o, Decimal):
-            self.g.add((s, p, Literal(o, datatype=XSD.decimal)))
+            self.triples.append((s, p, Literal(o, datatype=XSD.decimal)))
         elif isinstance(o, int):
-            self.g.add((s, p, Literal(o, datatype=XSD.integer)))
+            self.triples.append((s, p, Literal(o, datatype=XSD.integer)))
         else:
-            self.g.add((s, p, Literal(str(o))))
+            self.triples.append((s, p, Literal(str(o))))
 
     def node(self, iri: URIRef, rdf_type: URIRef, label: str) -> URIRef:
-        self.g.add((iri, RDF.type, OWL.NamedIndividual))
-        self.g.add((iri, RDF.type, rdf_type))
-        self.g.add((iri, RDFS.label, Literal(label)))
+        self.triples.append((iri, RDF.type, OWL.NamedIndividual))
+        self.triples.append((iri, RDF.type, rdf_type))
+        self.triples.append((iri, RDFS.label, Literal(label)))
         return iri
 
     def curated(self, iri: URIRef, item: Curated) -> None:
@@ -100,9 +103,10 @@ class CaseGraphBuilder:
             r = table.rows.index(src.row) if src.row in table.rows else -1
             c = table.columns.index(col) if col in table.columns else -1
             ev = self.iri("case", self.case.id, "table", src.table, f"r{r + 1}c{c + 1}")
-            if (ev, RDF.type, K.TableCell) not in self.g:
+            if ev not in self._evidence:
+                self._evidence.add(ev)
                 self.node(ev, K.TableCell, f"{src.table} · {src.row} · {col or 'all columns'}")
-                self.g.add((ev, RDF.type, PROV.Entity))
+                self.triples.append((ev, RDF.type, PROV.Entity))
                 self.add(ev, K.tableName, f"{src.table}: {table.caption}")
                 self.add(ev, K.tableRow, src.row)
                 self.add(ev, K.tableColumn, col)
@@ -111,22 +115,23 @@ class CaseGraphBuilder:
         else:
             digest = hashlib.sha256(f"{src.section}|{src.quote}".encode()).hexdigest()[:12]
             ev = self.iri("case", self.case.id, "excerpt", digest)
-            if (ev, RDF.type, K.TextExcerpt) not in self.g:
+            if ev not in self._evidence:
+                self._evidence.add(ev)
                 short = (src.quote or "")[:60] + ("…" if len(src.quote or "") > 60 else "")
                 self.node(ev, K.TextExcerpt, f"“{short}”")
-                self.g.add((ev, RDF.type, PROV.Entity))
+                self.triples.append((ev, RDF.type, PROV.Entity))
                 self.add(ev, K.sectionName, src.section)
                 self.add(ev, K.quote, src.quote)
                 self.add(ev, PROV.value, src.quote)
                 self.add(ev, PROV.wasQuotedFrom, self.case_iri)
-        self.g.add((fact, PROV.wasDerivedFrom, ev))
+        self.triples.append((fact, PROV.wasDerivedFrom, ev))
         return ev
 
     # -- the case ---------------------------------------------------------------------------
-    def build(self, derived: Iterable[DerivedEffect] = ()) -> Graph:
+    def build(self, derived: Iterable[DerivedEffect] = ()) -> list[Triple]:
         c = self.case
         self.node(self.case_iri, K.CaseReport, c.title)
-        self.g.add((self.case_iri, RDF.type, PROV.Entity))
+        self.triples.append((self.case_iri, RDF.type, PROV.Entity))
         self.add(self.case_iri, DCTERMS.title, c.title)
         self.add(self.case_iri, DCTERMS.identifier, f"doi:{c.citation.doi}")
         self.add(self.case_iri, DCTERMS.bibliographicCitation, _citation(c))
@@ -141,7 +146,7 @@ class CaseGraphBuilder:
             kind = K.RegulatoryApproval if claim.kind == "approval" else K.LiteratureClaim
             iri = self.node(self.iri("case", c.id, "claim", claim.id), kind, claim.statement)
             if claim.kind == "approval":
-                self.g.add((iri, RDF.type, K.LiteratureClaim))
+                self.triples.append((iri, RDF.type, K.LiteratureClaim))
                 self.add(iri, K.approvedDrug, _ref(claim.subject))
                 self.add(iri, K.approvedIndication, _ref(claim.object))
             self.add(iri, K.describedIn, self.case_iri)
@@ -170,7 +175,7 @@ class CaseGraphBuilder:
             for concern in amb.concerns:
                 for target in self.concern_iris(concern):
                     self.add(iri, K.concernsFact, target)
-        return self.g
+        return self.triples
 
     def patient_iri(self, pid: str, *segments: str) -> URIRef:
         """The IRI of a patient, or of something under it (``exposure/tcz``)."""
@@ -250,7 +255,7 @@ class CaseGraphBuilder:
                 f"{self.label_of(_drug_of(p, eff.exposure))} → "
                 f"{self.label_of(eff.target)}: {eff.direction} ({p.label})",
             )
-            self.g.add((eiri, RDF.type, K.ObservedEffect))
+            self.triples.append((eiri, RDF.type, K.ObservedEffect))
             self.add(eiri, K.effectOfExposure, sub("exposure", eff.exposure))
             self.add(eiri, K.effectInPatient, piri)
             self.add(eiri, K.affects, URIRef(eff.target))
@@ -305,7 +310,7 @@ class CaseGraphBuilder:
                 f" ({p.label})",
             )
             if m.test == str(K.CJADAS):
-                self.g.add((miri, RDF.type, K.CJADASMeasurement))
+                self.triples.append((miri, RDF.type, K.CJADASMeasurement))
             self.add(self.patient_iri(p.id), K.hasMeasurement, miri)
             self.add(miri, K.measuredEntity, URIRef(m.test))
             self.add(miri, K.atTimePoint, self.patient_iri(p.id, "time", tp))
@@ -351,7 +356,7 @@ class CaseGraphBuilder:
             f"{d.direction} {d.before.text} {arrow} {d.after.text} "
             f"({d.from_tp}→{d.to_tp}, {patient.label})",
         )
-        self.g.add((iri, RDF.type, K.ObservedEffect))
+        self.triples.append((iri, RDF.type, K.ObservedEffect))
         self.add(iri, K.effectOfExposure, sub("exposure", d.exposure_id))
         self.add(iri, K.effectInPatient, self.patient_iri(d.patient_id))
         self.add(iri, K.affects, URIRef(m.test))
@@ -393,6 +398,19 @@ def case_to_graph(
     base: str | None = None,
 ) -> Graph:
     """Build the RDF graph of one case; ``labels`` maps term IRIs to labels for readable names."""
+    graph = Graph()
+    graph.addN((s, p, o, graph) for s, p, o in case_to_triples(case, derived, labels, base=base))
+    return graph
+
+
+def case_to_triples(
+    case: Case,
+    derived: Iterable[DerivedEffect],
+    labels: Mapping[str, str],
+    *,
+    base: str | None = None,
+) -> list[Triple]:
+    """The triples of one case, without building a graph (the fast path for large builds)."""
     return CaseGraphBuilder(case, labels, base=base).build(derived)
 
 

@@ -1,0 +1,148 @@
+"""One case file in, its N-Quads out: the per-case work of a build, run in worker processes.
+
+Each worker loads the ontology once (:func:`init_worker`). :func:`process_case` then validates
+the case file, derives the effects, writes the case's triples, checks curated cases with SHACL
+and HermiT (synthetic ones on a sample), materialises the ABox inferences with the compiled
+rules and returns N-Quads text. Results are cached by the file's hash and the build's digest,
+so a rebuild only does this work for case files that changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph
+
+from kgcase.derive import derive_effects
+from kgcase.errors import CaseFileError, Problem, ReasoningError
+from kgcase.iris import case_graph_iri, inferred_graph_iri
+from kgcase.materialise import Rules, compile_rules
+from kgcase.model.load import load_case
+from kgcase.model.terms import TermIndex
+from kgcase.rdf.case_graph import case_to_triples
+from kgcase.rdf.ntriples import ntriples
+from kgcase.rdf.shapes import load_shapes, validate_case_graph
+from kgcase.reason import load_ontology_graph, reason
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What every worker needs to know, fixed for one build."""
+
+    ontology_dir: Path
+    tbox_inferred_nt: str  # HermiT's classification of the ontology, as N-Triples
+    digest: str  # identifies ontology + rules + code version: part of every cache key
+    cache_dir: Path | None = None
+    hermit_curated: bool = True  # run HermiT on each curated (non-synthetic) case
+    shacl_every: int = 100  # SHACL on every curated case and on 1 in N synthetic cases
+
+
+@dataclass
+class CaseResult:
+    """The outcome of one case file: its N-Quads, or the problems that stop the build."""
+
+    path: Path
+    case_id: str = ""
+    sha256: str = ""
+    nquads: str = ""
+    triples: int = 0
+    inferred: int = 0
+    synthetic: bool = False
+    cached: bool = False
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class _Worker:
+    settings: Settings
+    ontology: Graph
+    terms: TermIndex
+    shapes: Graph
+    rules: Rules
+
+
+_WORKER: _Worker | None = None
+
+
+def init_worker(settings: Settings) -> None:
+    """Load the ontology, its term index, the shapes and the rules into this process."""
+    global _WORKER
+    ontology = load_ontology_graph(settings.ontology_dir)
+    tbox = Graph().parse(data=settings.tbox_inferred_nt, format="nt")
+    _WORKER = _Worker(settings, ontology, TermIndex.from_graph(ontology),
+                      load_shapes(settings.ontology_dir / "shapes"), compile_rules(ontology, tbox))
+
+
+def process_case(path: Path) -> CaseResult:
+    """Validate, derive, write, check and materialise one case file (cached by content)."""
+    if _WORKER is None:
+        raise RuntimeError("init_worker() was not called in this process")
+    w = _WORKER
+    data = path.read_bytes()
+    sha = hashlib.sha256(data).hexdigest()
+    cache = _cache_path(w.settings, sha)
+    if cache is not None and cache.is_file():
+        return _from_cache(path, sha, cache)
+    result = CaseResult(path=path, sha256=sha)
+    try:
+        loaded = load_case(path, w.terms)
+    except CaseFileError as exc:
+        result.problems = exc.problems
+        return result
+    case = loaded.case
+    result.case_id, result.synthetic = case.id, case.synthetic
+    triples = case_to_triples(case, derive_effects(case), w.terms.labels)
+    check_shapes = not case.synthetic or _sampled(case.id, w.settings.shacl_every)
+    if check_shapes or (w.settings.hermit_curated and not case.synthetic):
+        graph = Graph()
+        graph.addN((s, p, o, graph) for s, p, o in triples)
+        try:
+            if check_shapes:
+                validate_case_graph(graph, w.shapes, loaded)
+            if w.settings.hermit_curated and not case.synthetic:
+                reason(w.ontology, graph)  # the consistency gate; inferences come from rules
+        except CaseFileError as exc:
+            result.problems = exc.problems
+            return result
+        except ReasoningError as exc:
+            result.problems = [Problem(path, None, "", str(exc),
+                                       "see docs/ontology.md for what the data may say")]
+            return result
+    inferred = w.rules.apply(triples)
+    result.nquads = ntriples(triples, graph=case_graph_iri(case.id)) + ntriples(
+        inferred, graph=inferred_graph_iri())
+    result.triples, result.inferred = len(triples), len(inferred)
+    if cache is not None:
+        _to_cache(cache, result)
+    return result
+
+
+def _sampled(case_id: str, every: int) -> bool:
+    """A deterministic 1-in-``every`` choice of cases (stable across runs and machines)."""
+    return every > 0 and zlib.crc32(case_id.encode()) % every == 0
+
+
+def _cache_path(settings: Settings, sha: str) -> Path | None:
+    if settings.cache_dir is None:
+        return None
+    key = hashlib.sha256(f"{settings.digest}:{sha}".encode()).hexdigest()
+    return settings.cache_dir / key[:2] / f"{key}.nq"
+
+
+def _to_cache(cache: Path, r: CaseResult) -> None:
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    head = f"# {r.case_id} {int(r.synthetic)} {r.triples} {r.inferred}\n"
+    tmp = cache.with_suffix(f".tmp{id(r)}")
+    tmp.write_text(head + r.nquads, encoding="utf-8")
+    tmp.replace(cache)
+
+
+def _from_cache(path: Path, sha: str, cache: Path) -> CaseResult:
+    text = cache.read_text(encoding="utf-8")
+    head, _, body = text.partition("\n")
+    _, case_id, synthetic, triples, inferred = head.split(" ")
+    return CaseResult(path=path, case_id=case_id, sha256=sha, nquads=body, triples=int(triples),
+                      inferred=int(inferred), synthetic=synthetic == "1", cached=True)
