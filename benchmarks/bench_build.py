@@ -1,0 +1,98 @@
+"""Build cost against corpus size: `python -m benchmarks.bench_build 1000 10000`.
+
+For each N it writes a synthetic corpus (plus the seed), runs `kgcase build` in a fresh data
+directory as a subprocess (so peak memory is the build's own), and, side by side in the same
+run, bulk-loads the very N-Quads the build produced into a raw pyoxigraph store: our loading
+speed is quoted as a ratio to that. Prints one Markdown table row per N and writes JSON to
+benchmarks/results/.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyoxigraph as ox
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text()
+                .splitlines() if line.startswith("model name")), platform.processor())
+    cores = len(os.sched_getaffinity(0))
+    return f"{cpu}, {cores} cores, Python {platform.python_version()}"
+
+
+def _du(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def bench(n: int, work: Path) -> dict[str, object]:
+    corpus = work / f"corpus-{n}"
+    subprocess.run([sys.executable, "-m", "kgcase.cli", "synth", str(n), "--seed", "7",
+                    "--out", str(corpus / "synthetic")], check=True, capture_output=True)
+    shutil.copy(ROOT / "cases" / "cabrera-2016.yaml", corpus)
+    shutil.copytree(ROOT / "cases" / "sources", corpus / "sources")
+    data = work / f"data-{n}"
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "kgcase.cli", "build", "--cases", str(corpus),
+                    "--data-dir", str(data), "--quiet", "--no-cache"], check=True,
+                   capture_output=True)
+    wall = time.perf_counter() - start
+    peak_kb = max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, before)
+    release = json.loads((data / "current" / "release.json").read_text())
+    store_bytes = _du(data / "current" / "oxigraph")
+    # the raw engine on the same quads: dump them, then time bulk_load alone
+    dump = work / f"dump-{n}.nq"
+    ox.Store.read_only(str(data / "current" / "oxigraph")).dump(
+        output=str(dump), format=ox.RdfFormat.N_QUADS)
+    raw_dir = work / f"raw-{n}"
+    t0 = time.perf_counter()
+    raw = ox.Store(str(raw_dir))
+    raw.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
+    raw.flush()
+    raw_s = time.perf_counter() - t0
+    del raw
+    shutil.rmtree(raw_dir)
+    dump.unlink()
+    ours_load = release["stages"]["store"]
+    return {"n": n, "triples": release["triples"], "wall_s": round(wall, 1),
+            "stages": release["stages"], "peak_rss_mb": round(peak_kb / 1024),
+            "store_mb": round(store_bytes / 2**20), "raw_bulk_load_s": round(raw_s, 1),
+            "load_ratio_vs_raw": round(raw_s / ours_load, 2) if ours_load else None}
+
+
+def main(sizes: list[int]) -> None:
+    out_dir = ROOT / "benchmarks" / "results"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    results = []
+    print(f"{datetime.now(UTC):%Y-%m-%d}, {machine()}")
+    print("| N | triples | build (s) | cases (s) | store (s) | raw bulk load (s) | "
+          "load speed vs raw | peak RSS (MB) | store (MB) |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    with tempfile.TemporaryDirectory(prefix="kgcase-bench-") as tmp:
+        for n in sizes:
+            r = bench(n, Path(tmp))
+            results.append(r)
+            s = r["stages"]
+            print(f"| {n:,} | {r['triples']:,} | {r['wall_s']} | {s['cases']} | {s['store']} | "
+                  f"{r['raw_bulk_load_s']} | {r['load_ratio_vs_raw']}× | {r['peak_rss_mb']} | "
+                  f"{r['store_mb']} |", flush=True)
+    stamp = f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}"
+    (out_dir / f"build-{stamp}.json").write_text(json.dumps(
+        {"machine": machine(), "results": results}, indent=2))
+
+
+if __name__ == "__main__":
+    main([int(a) for a in sys.argv[1:]] or [100, 1000])
