@@ -47,6 +47,11 @@ class Settings:
     data_dir: str = _setting(
         "data", "Directory a build wrote; the release its `current` link points to is served."
     )
+    store: str = _setting(
+        "", "Store queried: empty for the embedded store of data_dir, or a remote SPARQL store "
+        "sparql+http(s)://host/path?dialect=… (docs/deploy.md; credentials in "
+        "KGCASE_STORE_USER, KGCASE_STORE_PASSWORD)."
+    )
     queries_dir: str = _setting(
         "queries", "Directory of named queries (`*.rq`) served under /api/queries."
     )
@@ -77,6 +82,10 @@ class Settings:
     )
     update_timeout_s: float = _setting(
         300.0, "Time limit of one SPARQL Update on /sparql/update, in seconds."
+    )
+    base_iri: str = _setting(
+        "https://w3id.org/kgcase/",
+        "Base of the IRIs served as pages: the path /x names the IRI base_iri + x (docs/pages.md).",
     )
 
     @property

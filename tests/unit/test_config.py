@@ -48,7 +48,7 @@ def test_config_file_named_by_environment(tmp_path):
 
 
 def test_unknown_kgcase_variables_are_ignored():
-    assert load_settings(environ={"KGCASE_BASE_IRI": "https://example.org/"}) == Settings()
+    assert load_settings(environ={"KGCASE_JAVA": "/usr/bin/java"}) == Settings()
 
 
 @pytest.mark.parametrize(("overrides", "message"), [

@@ -14,7 +14,7 @@ from werkzeug.exceptions import HTTPException
 
 from kgcase.config import Settings, load_settings
 from kgcase.errors import KgcaseError
-from kgcase.web import api, hooks, sparql, update
+from kgcase.web import api, hooks, pages, sparql, update
 from kgcase.web.errors import handle_http_error, handle_kgcase_error
 from kgcase.web.service import EXTENSION, QueryService
 
@@ -36,6 +36,7 @@ def create_app(config: Mapping[str, Any] | Settings | None = None) -> Flask:
     app.after_request(hooks.add_cors_headers)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(pages.bp)
     if settings.admin_token:
         app.register_blueprint(update.bp)
     app.register_error_handler(KgcaseError, handle_kgcase_error)

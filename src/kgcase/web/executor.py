@@ -21,6 +21,7 @@ from kgcase.errors import StoreUnavailableError
 from kgcase.web.errors import (
     NotAcceptableError,
     QueryFailedError,
+    QueryRefusedError,
     QuerySyntaxError,
     QueryTimeoutError,
     ServiceBusyError,
@@ -149,4 +150,6 @@ def _outcome(reply: tuple[Any, ...]) -> Outcome:
         )
     if kind == "store":
         raise StoreUnavailableError(message)
+    if kind == "refused":
+        raise QueryRefusedError(message)
     raise QueryFailedError(f"the query engine failed: {message}")

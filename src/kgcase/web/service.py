@@ -3,6 +3,10 @@
 Shared by the SPARQL endpoint and the named-query API. The release is looked up on every request
 (a ``readlink`` of ``data_dir/current`` and a stat, microseconds), so a new build is served from the
 next request on; workers reopen their store when the release path they are handed changes.
+
+With a remote store (setting ``store``), workers send each query to it over HTTP instead; the
+release id (ETags, cache keys) is still that of ``data_dir/current`` when a build wrote one there,
+else ``remote``.
 """
 
 from __future__ import annotations
@@ -11,16 +15,17 @@ import hashlib
 import json
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from flask import Response, current_app
 
 from kgcase.config import Settings
-from kgcase.store import Release, release_dir
+from kgcase.errors import StoreUnavailableError
+from kgcase.store import Release, is_remote, release_dir
 from kgcase.web.executor import WorkerPool
-from kgcase.web.gate import CheckedQuery
+from kgcase.web.gate import CheckedQuery, check_query
 from kgcase.web.worker import Job, Outcome, Term
 
 EXTENSION = "kgcase"
@@ -38,12 +43,22 @@ class CurrentRelease:
 class ReleaseWatcher:
     """Follow ``data_dir/current``; re-read ``release.json`` only when the link moves."""
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, store: str = "") -> None:
         self.data_dir = data_dir
+        self.store = store
         self._last: CurrentRelease | None = None
 
     def current(self) -> CurrentRelease:
         """The release served now; raises ``StoreUnavailableError`` (503) if none was built."""
+        if is_remote(self.store):
+            try:
+                local = self._local()
+            except StoreUnavailableError:
+                return CurrentRelease(self.store, "remote")
+            return CurrentRelease(self.store, local.id, local.release)
+        return self._local()
+
+    def _local(self) -> CurrentRelease:
         path = str(release_dir(self.data_dir))
         last = self._last
         if last is not None and last.path == path:
@@ -127,7 +142,11 @@ class QueryService:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.watcher = ReleaseWatcher(Path(settings.data_dir))
+        if settings.store and not is_remote(settings.store):
+            raise StoreUnavailableError(
+                f"store {settings.store!r}: give sparql+http(s)://… (docs/deploy.md), or leave "
+                "it empty for the embedded store of data_dir")
+        self.watcher = ReleaseWatcher(Path(settings.data_dir), settings.store)
         self.pool = WorkerPool(settings.workers)
         self.cache = ResultCache(settings.cache_entries, settings.cache_max_bytes)
         self._graphs: dict[str, list[str]] = {}
@@ -135,6 +154,10 @@ class QueryService:
     def answer(self, plan: Plan, *, if_none_match: str | None = None) -> Answer:
         """Answer ``plan`` from the cache or a worker; 304-able when the ETag matches."""
         release = self.watcher.current()
+        if plan.checked.form is None and is_remote(release.path):
+            # A remote store gets only what rdflib parses as standard SPARQL (no DEFINE …).
+            plan = replace(plan, checked=check_query(plan.sparql,
+                                                     self.settings.allowed_services))
         key = plan.key(release.id, self.settings.max_rows)
         etag = None
         if plan.checked.cacheable:
@@ -150,7 +173,7 @@ class QueryService:
             graph_fmt=plan.graph_fmt, max_rows=self.settings.max_rows,
             default_graphs=plan.default_graphs,
             named_graphs=plan.named_graphs, union_default_graph=not plan.checked.has_dataset,
-            bindings=plan.bindings,
+            bindings=plan.bindings, timeout_s=self.settings.timeout_s,
         )
         outcome = self.pool.run(job, timeout_s=self.settings.timeout_s)
         if plan.checked.cacheable:

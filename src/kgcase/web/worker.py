@@ -1,8 +1,9 @@
 """Run one query against a release and serialise the answer; the loop of a worker process.
 
-This module is what a worker process imports: pyoxigraph and the standard library only. The web
-process sends a :class:`Job` over a pipe and gets back an :class:`Outcome` or an error tuple.
-:func:`execute` is also what ``kgcase query`` runs in-process on a local data directory.
+This module is what a worker process imports: pyoxigraph, the standard library and the remote
+backend (whose ``query`` mirrors ``pyoxigraph.Store.query``). The web process sends a :class:`Job`
+over a pipe and gets back an :class:`Outcome` or an error tuple. :func:`execute` is also what
+``kgcase query`` runs in-process on a local data directory.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 import pyoxigraph as ox
+
+from kgcase.store.remote import RemoteRefusedError, RemoteStore, RemoteStoreError, is_remote
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -48,7 +51,7 @@ class Job:
     CONSTRUCT as a SPARQL JSON table of subject, predicate, object (named queries).
     """
 
-    release_path: str
+    release_path: str  # a release directory, or a remote store's descriptor
     sparql: str
     select_fmt: str | None  # SELECT and ASK
     graph_fmt: str | None  # CONSTRUCT and DESCRIBE
@@ -58,6 +61,7 @@ class Job:
     union_default_graph: bool = True  # False when the query has FROM / FROM NAMED
     bindings: tuple[tuple[str, Term], ...] = ()
     list_graphs: bool = False  # answer the named graphs of the release instead
+    timeout_s: float = 30.0  # a remote store's HTTP time limit (the pool kills past it anyway)
 
 
 @dataclass(frozen=True)
@@ -121,17 +125,21 @@ def _format(job: Job, form: str) -> str:
     return fmt
 
 
-def execute(store: ox.Store, job: Job) -> Outcome:
+def execute(store: ox.Store | RemoteStore, job: Job) -> Outcome:
     """Run ``job`` on ``store``; read at most ``max_rows + 1`` rows to detect truncation.
 
     :raises JobError: the engine rejected the query or could not read the store, or the
         answer's kind has no acceptable format.
     """
-    if job.list_graphs:
-        names = sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
-        return Outcome(json.dumps(names).encode(), count=len(names))
+    options = _query_options(job)
+    if isinstance(store, RemoteStore):
+        options["max_rows"] = job.max_rows
+        store.timeout_s = job.timeout_s
     try:
-        result = store.query(job.sparql, **_query_options(job))
+        if job.list_graphs:
+            names = sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
+            return Outcome(json.dumps(names).encode(), count=len(names))
+        result = store.query(job.sparql, **options)
         if isinstance(result, ox.QueryBoolean):
             fmt = _format(job, "ask")
             return Outcome(result.serialize(format=RESULTS_FORMATS[fmt]), "ask", fmt, count=1)
@@ -144,8 +152,10 @@ def execute(store: ox.Store, job: Job) -> Outcome:
             rows.append(item)
     except SyntaxError as exc:
         raise JobError("syntax", str(exc)) from None
-    except OSError as exc:
+    except (OSError, RemoteStoreError) as exc:
         raise JobError("store", str(exc)) from None
+    except RemoteRefusedError as exc:
+        raise JobError("refused", str(exc)) from None
     except ValueError as exc:
         raise JobError("eval", str(exc)) from None
     truncated = len(rows) > job.max_rows
@@ -170,13 +180,18 @@ class ReleaseStores:
 
     def __init__(self) -> None:
         self.path: str | None = None
-        self.store: ox.Store | None = None
+        self.store: ox.Store | RemoteStore | None = None
 
-    def get(self, release_path: str) -> ox.Store:
+    def get(self, release_path: str) -> ox.Store | RemoteStore:
         if self.store is None or release_path != self.path:
+            if isinstance(self.store, RemoteStore):
+                self.store.close()
             self.store = None
             try:
-                self.store = ox.Store.read_only(f"{release_path}/oxigraph")
+                self.store = (RemoteStore.open(release_path) if is_remote(release_path)
+                              else ox.Store.read_only(f"{release_path}/oxigraph"))
+            except RemoteStoreError as exc:
+                raise JobError("store", str(exc)) from None
             except OSError as exc:
                 raise JobError("store", f"cannot open the store of {release_path}: {exc}") from None
             self.path = release_path

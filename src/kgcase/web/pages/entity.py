@@ -1,0 +1,180 @@
+"""Dereference a resource: its page (HTML), its JSON twin, or its RDF (Turtle, N-Triples,
+RDF/XML, JSON-LD) chosen by ``Accept`` or by a suffix; the ontology IRI serves the ontology.
+
+Resources are served at their own path with content negotiation (``Vary: Accept``, ``Link:
+rel=alternate``, ``Content-Location`` naming the representation sent); see ``docs/pages.md``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Response, request
+from werkzeug.exceptions import NotFound
+
+from kgcase.errors import QueryParameterError
+from kgcase.web.errors import NotAcceptableError
+from kgcase.web.negotiate import ResultFormat, choose_format, media_types
+from kgcase.web.pages import sparqltext as Q
+from kgcase.web.pages.describe import Entity, describe
+from kgcase.web.pages.model import base_iri
+from kgcase.web.pages.patient import patient
+from kgcase.web.pages.respond import etag, html, json_twin, not_modified
+from kgcase.web.pages.runner import Row, construct, iri, select
+from kgcase.web.pages.sections import case_report, claims, effects
+from kgcase.web.resolve import (
+    HTML,
+    ONTOLOGY_OFFERS,
+    PAGE_JSON,
+    RESOURCE_OFFERS,
+    SUFFIXES,
+    alternates,
+    href_for,
+    iri_for_path,
+    link_header,
+    split_suffix,
+)
+from kgcase.web.service import get_service
+
+
+@dataclass(frozen=True)
+class Kind:
+    """Whether a resource is in the graph, and the ontology whose document it names."""
+
+    exists: bool
+    ontology: str | None
+
+
+def resource_kind(target: str) -> Kind:
+    rows = select(Q.KIND, s=iri(target))
+    row = rows[0] if rows else {}
+    exists = row.get("exists")
+    onto = row.get("onto")
+    return Kind(exists is not None and exists.value == "true", onto.value if onto else None)
+
+
+def resource_at_path(path: str) -> Response:
+    """``/case/c/patient/p1`` and ``/case/c/patient/p1.ttl``: the resource ``<base>case/c/…``."""
+    base = base_iri()
+    full = "/" + path
+    stem, key = split_suffix(full)
+    target = iri_for_path(full, base)
+    kind = resource_kind(target)
+    if key and not kind.exists:  # not an IRI ending in ".ttl": a suffix naming a format
+        target = iri_for_path(stem, base)
+        kind = resource_kind(target)
+    else:
+        key = None
+    return serve(target, kind, key)
+
+
+def resource_by_iri(ext: str | None = None) -> Response:
+    """``/resource?iri=…`` (and ``/resource.ttl?iri=…``): any IRI, for those outside the base."""
+    given = request.args.getlist("iri")
+    if len(given) != 1 or not given[0].strip():
+        raise QueryParameterError("give exactly one 'iri' parameter: /resource?iri=<IRI>")
+    try:
+        target = iri(given[0].strip()).value
+    except ValueError as exc:
+        raise QueryParameterError(f"{given[0][:200]!r} is not an IRI: {exc}") from None
+    key = None
+    if ext is not None:
+        fmt = SUFFIXES.get("." + ext)
+        if fmt is None:
+            raise NotFound(f"no format .{ext}; use one of {', '.join(SUFFIXES)}")
+        key = fmt.key
+    return serve(target, resource_kind(target), key)
+
+
+def _choose(kind: Kind, key: str | None) -> ResultFormat:
+    offers = ONTOLOGY_OFFERS if kind.ontology else RESOURCE_OFFERS
+    if key:
+        return next(fmt for fmt in SUFFIXES.values() if fmt.key == key)
+    chosen = choose_format(request.headers.get("Accept"), offers)
+    if chosen is None:
+        raise NotAcceptableError(
+            f"cannot serve this resource as {request.headers.get('Accept')!r}; available: "
+            f"{', '.join(media_types(offers))} (or a suffix: {', '.join(SUFFIXES)})")
+    return chosen
+
+
+def serve(target: str, kind: Kind, key: str | None) -> Response:
+    """Answer for resource ``target`` in the representation asked for."""
+    if not kind.exists:
+        raise NotFound(f"the graph has no resource <{target}>")
+    fmt = _choose(kind, key)
+    base = base_iri()
+    headers = {"Vary": "Accept", "Link": link_header(target, base, ontology=bool(kind.ontology)),
+               "X-KGCase-Release": get_service().watcher.current().id,
+               "Cache-Control": "no-cache"}
+    if key is None:
+        headers["Content-Location"] = href_for(target, base, fmt.key)
+    tag = etag(target, fmt.key)
+    headers["ETag"] = tag
+    if not_modified(tag):
+        return Response(status=304, headers=headers)
+    if fmt in (HTML, PAGE_JSON):
+        context = page_context(target, kind)
+        if fmt is PAGE_JSON:
+            return json_twin(context["entity"], headers=headers)
+        return html("entity.html", headers=headers, **context)
+    if kind.ontology:
+        outcome = construct(Q.ONTOLOGY_DOCUMENT, fmt.key, onto=iri(kind.ontology))
+    else:
+        outcome = construct(Q.DESCRIPTION, fmt.key, s=iri(target))
+    return Response(outcome.body, content_type=fmt.content_type, headers=headers)
+
+
+def page_context(target: str, kind: Kind) -> dict[str, Any]:
+    """The entity and its sections, as the page template (and the JSON twin) get them."""
+    described = describe(target, section_queries)
+    if described is None:
+        raise NotFound(f"the graph has no statement about <{target}>")
+    entity, rows = described
+    add_sections(entity, rows)
+    downloads = [(href, fmt.media_type, label) for href, fmt, label in _downloads(target, kind)]
+    if kind.ontology:
+        entity.sections["ontology"] = {"document": kind.ontology, "downloads": downloads}
+    return {"entity": entity, "downloads": downloads, "base_iri": base_iri()}
+
+
+def section_queries(kinds: list[str]) -> dict[str, str]:
+    """The queries of the sections a resource of these kinds gets (run with the description)."""
+    wanted = {}
+    if "drug" in kinds:
+        wanted |= {"effects": Q.EFFECTS_OF_DRUG, "effect evidence": Q.EFFECT_EVIDENCE_OF_DRUG}
+    elif "effect target" in kinds:
+        wanted |= {"effects": Q.EFFECTS_ON_TARGET, "effect evidence": Q.EFFECT_EVIDENCE_ON_TARGET}
+    if "claims" in kinds:
+        wanted["claims"] = Q.CLAIMS
+    if "patient" in kinds:
+        wanted |= {"timeline": Q.PATIENT_TIMELINE, "labs": Q.PATIENT_LABS}
+    if "case report" in kinds:
+        wanted["case"] = Q.CASE_REPORT
+    return wanted
+
+
+def add_sections(entity: Entity, rows: dict[str, list[Row]]) -> None:
+    """Drug effects, claims, patient charts and case-report extraction, as they apply."""
+    if "effects" in rows:
+        mode = "drug" if "drug" in entity.kinds else "target"
+        found = effects(rows["effects"], rows["effect evidence"], mode)
+        if found.rows or mode == "drug":
+            entity.sections["effects"] = found
+    if "claims" in rows:
+        entity.sections["claims"] = claims(rows["claims"])
+    if "timeline" in rows:
+        entity.sections["patient"] = patient(rows["timeline"], rows["labs"])
+    if "case" in rows:
+        entity.sections["case"] = case_report(entity, rows["case"])
+
+
+_NAMES = {"html": "page", "turtle": "Turtle", "ntriples": "N-Triples", "rdfxml": "RDF/XML",
+          "jsonld": "JSON-LD", "page-json": "JSON (page data)"}
+
+
+def _downloads(target: str, kind: Kind) -> list[tuple[str, ResultFormat, str]]:
+    return [(href, fmt, _NAMES[fmt.key])
+            for href, fmt in alternates(target, base_iri(), ontology=bool(kind.ontology))
+            if fmt is not HTML]

@@ -1,0 +1,291 @@
+"""The home page, search (page and ``/api/search`` for autocomplete), the named queries as forms
+with result tables, and the SPARQL editor page.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+import pyoxigraph as ox
+from flask import Response, current_app, jsonify, request
+
+from kgcase.errors import KgcaseError, QueryParameterError
+from kgcase.iris import CurieError, expand_curie
+from kgcase.web.api import ServedQuery, get_catalogue
+from kgcase.web.binding import bind_with_values
+from kgcase.web.errors import UnknownQueryError
+from kgcase.web.gate import check_query, quick_check
+from kgcase.web.pages import sparqltext as Q
+from kgcase.web.pages.entity import resource_kind
+from kgcase.web.pages.model import Ref, Value, first_labels, literal, ref
+from kgcase.web.pages.respond import html
+from kgcase.web.pages.runner import Node, iri, select, values_block
+from kgcase.web.service import Plan, get_service
+from kgcase.web.worker import Outcome
+
+MAX_QUERY_CHARS = 200
+EXAMPLES = "kgcase_pages_examples"
+EDITOR_START = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX kg: <https://w3id.org/kgcase/>
+
+# drugs given in the case reports, with how many exposures
+SELECT ?drug ?label (COUNT(?exposure) AS ?exposures) WHERE {
+  ?exposure kg:KGCASE_0001007 ?drug .
+  ?drug rdfs:label ?label .
+} GROUP BY ?drug ?label ORDER BY DESC(?exposures)
+"""
+#: Prefixes the editor page lists (the service never adds them to a query by itself).
+EDITOR_PREFIXES = [
+    ("rdf", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"),
+    ("rdfs", "http://www.w3.org/2000/01/rdf-schema#"), ("owl", "http://www.w3.org/2002/07/owl#"),
+    ("prov", "http://www.w3.org/ns/prov#"), ("kg", "https://w3id.org/kgcase/"),
+    ("obo", "http://purl.obolibrary.org/obo/"),
+    ("oboInOwl", "http://www.geneontology.org/formats/oboInOwl#"),
+    ("skos", "http://www.w3.org/2004/02/skos/core#"), ("dcterms", "http://purl.org/dc/terms/"),
+]
+
+
+@dataclass
+class Hit:
+    iri: str
+    label: str
+    href: str
+    curie: str | None
+    matched: str
+    match: str
+    type: str | None
+
+
+@dataclass
+class Table:
+    columns: list[str]
+    rows: list[list[Value | None]]
+    truncated: bool = False
+    form: str = "select"
+    boolean: bool | None = None
+    downloads: list[tuple[str, str]] = field(default_factory=list)
+
+
+def home() -> Response:
+    """What is in the graph, search, the named queries, links to the editor and downloads."""
+    rows = select(Q.HOME)
+    parts: dict[str, list[dict[str, Node]]] = {}
+    for row in rows:
+        parts.setdefault(row["part"].value, []).append(row)
+    labels = first_labels(rows, "x", "xl")
+
+    def counted(part: str) -> list[tuple[Ref, int, int]]:
+        items = [(ref(r["x"].value, labels.get(r["x"].value)), int(r["n"].value),
+                  int(r["np"].value) if "np" in r else 0) for r in parts.get(part, [])]
+        return sorted(items, key=lambda c: (-c[1], c[0].label.lower()))
+
+    release = get_service().watcher.current()
+    cases = sorted((ref(r["x"].value, labels.get(r["x"].value)) for r in parts.get("case", [])),
+                   key=lambda c: c.label)
+    ontology = [(ref(r["x"].value, labels.get(r["x"].value)), r["v"].value)
+                for r in parts.get("owl", [])]
+    queries = _catalogue()
+    defaults = [{p.name: p.default or "" for p in s.named.params} for s in queries]
+    return html("home.html", classes=counted("class"), drugs=counted("drug"), cases=cases,
+                terms=counted("ontology"), ontology=ontology, release=release.release,
+                release_id=release.id, queries=queries, chosen=value_labels(defaults))
+
+
+def value_labels(forms: list[dict[str, str]]) -> dict[str, str]:
+    """Labels of the terms named in query forms (CURIEs or IRIs), by the text as written."""
+    iris: dict[str, str] = {}
+    for values in forms:
+        for text in values.values():
+            try:
+                iris[text] = iri(text if text.startswith(("http://", "https://"))
+                                 else expand_curie(text)).value
+            except (CurieError, ValueError):
+                continue
+    if not iris:
+        return {}
+    rows = select(Q.LABELS.format(values=values_block("s", iris.values())))
+    labels = first_labels(rows, "s", "l")
+    return {text: labels[full] for text, full in iris.items() if full in labels}
+
+
+def _catalogue() -> list[ServedQuery]:
+    return [served for _, served in sorted(get_catalogue().items())]
+
+
+def search(text: str, *, limit: int = 12) -> list[Hit]:
+    """Resources whose label or synonym contains ``text`` (a CURIE or IRI finds itself)."""
+    text = " ".join(text.split())[:MAX_QUERY_CHARS]
+    if not text:
+        return []
+    hits: dict[str, Hit] = {}
+    direct = _direct(text)
+    if direct is not None:
+        hits[direct.iri] = direct
+    rows = select(Q.SEARCH, q=ox.Literal(text.lower()))
+    labels = first_labels(rows, "s", "label")
+    types = first_labels(rows, "s", "typel")
+    for row in rows:
+        s = row["s"].value
+        if s in hits:
+            continue
+        target = ref(s, labels.get(s))
+        prop = row["prop"].value
+        match = "label" if prop.endswith("#label") else (
+            "definition" if prop.endswith("IAO_0000115") else "synonym")
+        hits[s] = Hit(s, target.label, target.href, target.curie, row["text"].value, match,
+                      types.get(s))
+        if len(hits) >= limit:
+            break
+    return list(hits.values())[:limit]
+
+
+def _direct(text: str) -> Hit | None:
+    candidate = text
+    if not text.startswith(("http://", "https://", "urn:")):
+        try:
+            candidate = expand_curie(text)
+        except CurieError:
+            return None
+    try:
+        target = iri(candidate).value
+    except ValueError:
+        return None
+    if not resource_kind(target).exists:
+        return None
+    labels = first_labels(select(Q.LABELS.format(values=values_block("s", [target]))), "s", "l")
+    found = ref(target, labels.get(target))
+    return Hit(target, found.label, found.href, found.curie, text, "identifier", None)
+
+
+def search_api() -> Response:
+    """``/api/search?q=…``: autocomplete over labels and synonyms; each hit carries its IRI."""
+    text = request.args.get("q", "")
+    raw = request.args.get("limit", "12")
+    limit = min(max(int(raw), 1), 50) if raw.isdigit() else 12
+    hits = search(text, limit=limit)
+    return jsonify({"ok": True, "q": text, "results": [h.__dict__ for h in hits]})
+
+
+def search_page() -> Response:
+    """``/search?q=…``: the same search as a page (works without JavaScript)."""
+    text = request.args.get("q", "")
+    return html("search.html", q=text, search_text=text,
+                hits=search(text, limit=50) if text.strip() else [])
+
+
+def named_query_page(name: str) -> Response:
+    """A named query as a form; with parameters given (or none needed), its results."""
+    served = get_catalogue().get(name)
+    if served is None:
+        raise UnknownQueryError(f"no named query {name!r}; available: "
+                                f"{', '.join(sorted(get_catalogue())) or 'none'}")
+    given = {k: v for k, v in request.args.items() if k != "run"}
+    values = {p.name: given.get(p.name, p.default or "") for p in served.named.params}
+    table, error, status = None, None, 200
+    if "run" in request.args:
+        try:
+            bindings = served.named.bind(given)
+            plan = Plan(sparql=served.named.sparql, checked=served.checked, select_fmt="json",
+                        graph_fmt="json", bindings=tuple(sorted(bindings.items())))
+            table = result_table(get_service().answer(plan).outcome)
+            query = urlencode({**{k: v for k, v in given.items() if v}})
+            table.downloads = [(f"/api/queries/{name}?{query}{'&' if query else ''}_format={f}",
+                                label) for f, label in (("csv", "CSV"), ("tsv", "TSV"),
+                                                        ("json", "JSON"))]
+        except QueryParameterError as exc:
+            error, status = str(exc), exc.status
+    return html("query.html", status=status, served=served, values=values, table=table,
+                error=error, chosen=value_labels([values]))
+
+
+def editor_page() -> Response:
+    """The SPARQL editor: highlighted text, named queries as examples, results as a table."""
+    example = request.args.get("example")
+    text = request.args.get("query")
+    examples = _examples()
+    if text is None:
+        text = examples.get(example, (None, EDITOR_START))[1] if example else EDITOR_START
+    table, error, status = None, None, 200
+    if request.args.get("query") is not None and text.strip():
+        try:
+            table = run_editor_query(text)
+        except KgcaseError as exc:
+            error, status = str(exc), exc.status
+    return html("editor.html", status=status, text=text, table=table, error=error,
+                examples=examples, prefixes=EDITOR_PREFIXES)
+
+
+def run_editor_query(text: str) -> Table:
+    """Run a user's query as ``/sparql`` would (gate, time limit, row cap); a table back."""
+    service = get_service()
+    checked = quick_check(text) or check_query(text, service.settings.allowed_services)
+    plan = Plan(sparql=text, checked=checked, select_fmt="json", graph_fmt="json")
+    table = result_table(service.answer(plan).outcome)
+    graph = table.form == "graph"
+    formats = (("turtle", "Turtle"), ("ntriples", "N-Triples"), ("rdfxml", "RDF/XML"),
+               ("jsonld", "JSON-LD")) if graph else (("csv", "CSV"), ("tsv", "TSV"),
+                                                    ("json", "SPARQL JSON"), ("xml", "SPARQL XML"))
+    table.downloads = [("/sparql?" + urlencode({"query": text, "format": f}), label)
+                       for f, label in formats]
+    return table
+
+
+def _examples() -> dict[str, tuple[str, str]]:
+    """Each named query with its default parameters bound by VALUES: ``name -> (title, text)``."""
+    cached = current_app.extensions.get(EXAMPLES)
+    if cached is None:
+        cached = {}
+        for name, served in sorted(get_catalogue().items()):
+            defaults = {p.name: p.to_term(p.default) for p in served.named.params
+                        if p.default is not None}
+            cached[name] = (served.named.title, bind_with_values(served.named.sparql, defaults))
+        current_app.extensions[EXAMPLES] = cached
+    return cached
+
+
+def result_table(outcome: Outcome | None) -> Table:
+    """A SPARQL JSON outcome as table cells, IRIs labelled by one batched query."""
+    if outcome is None:
+        return Table([], [])
+    doc = json.loads(outcome.body)
+    if "boolean" in doc:
+        return Table(["boolean"], [[Value(text=str(doc["boolean"]).lower())]],
+                     form="ask", boolean=doc["boolean"])
+    columns = doc["head"]["vars"]
+    nodes = [{k: Node(v["type"], v["value"] if v["type"] != "triple" else json.dumps(v["value"]),
+                      v.get("datatype"), v.get("xml:lang")) for k, v in b.items()}
+             for b in doc["results"]["bindings"]]
+    iris = [n.value for row in nodes for n in row.values() if n.is_iri][:500]
+    labels: dict[str, str] = {}
+    if iris:
+        labels = first_labels(select(Q.LABELS.format(values=values_block("s", iris))), "s", "l")
+
+    def cell(node: Node | None) -> Value | None:
+        if node is None:
+            return None
+        if node.is_iri:
+            return Value(ref=ref(node.value, labels.get(node.value)))
+        if node.is_blank:
+            return Value(text="_:" + node.value)
+        return literal(node)
+
+    shown = [c for c in columns if not (c.endswith("Label") and c[:-5] in columns)]
+    rows = [[cell(row.get(c)) for c in shown] for row in nodes]
+    return Table(shown, rows, outcome.truncated, outcome.form)
+
+
+def more_query(predicate: str, obj: str) -> str:
+    """SPARQL listing every subject linked to ``obj`` by ``predicate`` (for the editor link)."""
+    p, o = str(ox.NamedNode(predicate)), str(ox.NamedNode(obj))
+    return ("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+            f"SELECT ?s ?label WHERE {{\n  ?s {p} {o} .\n  OPTIONAL {{ ?s rdfs:label ?label }}\n}}"
+            " LIMIT 1000\n")
+
+
+def predicate_query(predicate: str) -> str:
+    """SPARQL listing the statements that use ``predicate`` (for the editor link)."""
+    p = str(ox.NamedNode(predicate))
+    return ("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+            f"SELECT ?s ?o WHERE {{\n  ?s {p} ?o .\n}} LIMIT 1000\n")

@@ -1,0 +1,252 @@
+"""Page sections beyond the general description: observed effects of a drug (or on a finding),
+literature claims and hypotheses (kept apart from observations), and a case report's extraction.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from kgcase.vocab import K
+from kgcase.web.pages.describe import Entity
+from kgcase.web.pages.model import DCTERMS, RDFS, Ref, node_ref, ref
+from kgcase.web.pages.runner import Row
+
+
+@dataclass
+class Source:
+    """A short citation of evidence: a quote with its section, or a table cell and its value."""
+
+    ref: Ref
+    quote: str | None = None
+    section: str | None = None
+    table: str | None = None
+    row: str | None = None
+    column: str | None = None
+    printed: str | None = None
+
+
+@dataclass
+class Effect:
+    effect: Ref
+    kind: str
+    drug: Ref
+    target: Ref
+    direction: str
+    patient: Ref
+    report: Ref | None
+    window: str
+    window_detail: str
+    before: str | None
+    after: str | None
+    certainty: str | None
+    sources: list[Source] = field(default_factory=list)
+
+
+@dataclass
+class EffectGroup:
+    """The observations about one finding or test, with an anchor the tallies link to."""
+
+    target: Ref
+    anchor: str
+    rows: list[Effect]
+
+
+@dataclass
+class Tally:
+    """Effects of one direction on one target, across patients and case reports."""
+
+    target: Ref
+    direction: str
+    effects: int
+    stated: int
+    derived: int
+    patients: int
+    reports: int
+    anchor: str = ""
+
+
+@dataclass
+class Effects:
+    mode: str  # "drug": effects of this drug; "target": effects on this finding or test
+    rows: list[Effect]
+    tallies: list[Tally]
+    patients: int
+    reports: int
+    groups: list[EffectGroup] = field(default_factory=list)
+
+
+@dataclass
+class Claim:
+    claim: Ref
+    kind: str
+    roles: list[str]
+    subject: Ref | None
+    object: Ref | None
+    direction: str | None
+    population: str | None
+    region: str | None
+    references: list[str]
+    quote: str | None
+    section: str | None
+    report: Ref | None
+    certainty: str | None
+
+
+@dataclass
+class Note:
+    note: Ref
+    comment: str | None
+    resolution: str | None
+    certainty: str | None
+    facts: list[Ref]
+
+
+@dataclass
+class CaseReport:
+    citation: str | None
+    doi: str | None
+    doi_url: str | None
+    counts: list[tuple[Ref, int]]
+    notes: list[Note]
+    patients: list[Ref] = field(default_factory=list)
+
+
+def _v(row: Row, key: str) -> str | None:
+    node = row.get(key)
+    return node.value if node is not None else None
+
+
+def _months(row: Row, key: str) -> float:
+    node = row.get(key)
+    number = node.number() if node is not None else None
+    return -1e9 if number is None else number
+
+
+def _short(label: str | None) -> str:
+    """``M0`` from a time point label ``M0: start of tocilizumab (Patient 1)``."""
+    return (label or "?").split(":", 1)[0].split(" (", 1)[0]
+
+
+def effects(rows: list[Row], evidence: list[Row], mode: str) -> Effects:
+    """Observed effects of a drug (``mode="drug"``: rows of ``EFFECTS_OF_DRUG`` and its
+    evidence) or on a finding or test (``"target"``: ``EFFECTS_ON_TARGET``)."""
+    sources: dict[str, dict[str, Source]] = defaultdict(dict)
+    for row in evidence:
+        sources[row["effect"].value].setdefault(row["ev"].value, Source(
+            ref=ref(row["ev"].value), quote=_v(row, "quote"), section=_v(row, "section"),
+            table=_v(row, "table"), row=_v(row, "row"), column=_v(row, "col"),
+            printed=_v(row, "printed")))
+    found: dict[str, Effect] = {}
+    windows: dict[str, tuple[float, float]] = {}
+    for row in rows:
+        key = row["effect"].value
+        if key in found:
+            continue
+        windows[key] = (_months(row, "fromm"), _months(row, "tom"))
+        start, end = _v(row, "froml"), _v(row, "tol")
+        window = (f"{_short(start)} → {_short(end)}" if start and end else
+                  f"from {_short(start)}" if start else f"until {_short(end)}" if end else
+                  "not stated")
+        detail = " → ".join(x for x in (start, end) if x) or "the report gives no time window"
+        found[key] = Effect(
+            effect=node_ref(row["effect"]), kind=row["kind"].value,
+            drug=node_ref(row["d"], row.get("dl")), target=node_ref(row["t"], row.get("tl")),
+            direction=_v(row, "dirl") or row["dir"].value,
+            patient=node_ref(row["patient"], row.get("pl")),
+            report=node_ref(row["case"], row.get("cl")) if "case" in row else None,
+            window=window, window_detail=detail, before=_v(row, "before"),
+            after=_v(row, "after"), certainty=_v(row, "certl"),
+            sources=sorted(sources.get(key, {}).values(), key=lambda s: s.ref.iri))
+    ordered = sorted(found.values(), key=lambda e: (
+        e.target.label.lower(), e.target.iri, e.patient.label, e.kind != "stated",
+        *windows.get(e.effect.iri, (-1e9, -1e9)), e.effect.iri))
+    groups: dict[str, EffectGroup] = {}
+    for e in ordered:
+        group = groups.get(e.target.iri)
+        if group is None:
+            group = groups[e.target.iri] = EffectGroup(e.target, f"effects-{len(groups) + 1}", [])
+        group.rows.append(e)
+    tallies = _tally(ordered)
+    for t in tallies:
+        t.anchor = groups[t.target.iri].anchor
+    return Effects(mode, ordered, tallies, len({e.patient.iri for e in ordered}),
+                   len({e.report.iri for e in ordered if e.report}), list(groups.values()))
+
+
+def _tally(rows: list[Effect]) -> list[Tally]:
+    groups: dict[tuple[str, str], list[Effect]] = defaultdict(list)
+    for e in rows:
+        groups[(e.target.iri, e.direction)].append(e)
+    out = [Tally(items[0].target, direction, len(items),
+                 sum(e.kind == "stated" for e in items), sum(e.kind == "derived" for e in items),
+                 len({e.patient.iri for e in items}),
+                 len({e.report.iri for e in items if e.report}))
+           for (_, direction), items in groups.items()]
+    return sorted(out, key=lambda t: (t.target.label.lower(), t.direction))
+
+
+def claims(rows: list[Row]) -> dict[str, list[Claim]]:
+    """Claims, approvals and hypotheses naming a resource (rows of ``CLAIMS``), by kind."""
+    found: dict[str, Claim] = {}
+    for row in rows:
+        key = row["claim"].value
+        claim = found.get(key)
+        if claim is None:
+            claim = found[key] = Claim(
+                claim=node_ref(row["claim"], row.get("statement")), kind=row["kind"].value,
+                roles=[], subject=node_ref(row["subj"], row.get("subjl")) if "subj" in row
+                else None,
+                object=node_ref(row["obj"], row.get("objl")) if "obj" in row else None,
+                direction=_v(row, "dirl"), population=_v(row, "population"),
+                region=_v(row, "region"), references=[], quote=_v(row, "quote"),
+                section=_v(row, "section"),
+                report=node_ref(row["case"], row.get("cl")) if "case" in row else None,
+                certainty=_v(row, "certl"))
+        if row["role"].value not in claim.roles:
+            claim.roles.append(row["role"].value)
+        ref_text = _v(row, "ref")
+        if ref_text and ref_text not in claim.references:
+            claim.references.append(ref_text)
+    out: dict[str, list[Claim]] = defaultdict(list)
+    for claim in sorted(found.values(), key=lambda c: c.claim.label):
+        claim.references.sort(key=lambda r: (len(r), r))
+        out[claim.kind].append(claim)
+    return {kind: out[kind] for kind in ("literature claim", "regulatory approval", "hypothesis")
+            if kind in out}
+
+
+def case_report(entity: Entity, rows: list[Row]) -> CaseReport:
+    """What was extracted from a case report (counts by class; rows of ``CASE_REPORT``) and its
+    curation notes."""
+    counts: list[tuple[Ref, int]] = []
+    notes: dict[str, Note] = {}
+    for row in rows:
+        if row["part"].value == "count":
+            counts.append((node_ref(row["type"], row.get("tl")), int(row["n"].value)))
+            continue
+        key = row["note"].value
+        note = notes.setdefault(key, Note(
+            note=ref(key, _v(row, "comment")), comment=_v(row, "comment"),
+            resolution=_v(row, "resolution"), certainty=_v(row, "certl"), facts=[]))
+        fact = row.get("fact")
+        if fact is not None and fact.value not in {f.iri for f in note.facts}:
+            note.facts.append(node_ref(fact, row.get("fl")))
+    citation = _literal(entity, DCTERMS + "bibliographicCitation")
+    doi = _literal(entity, DCTERMS + "identifier")
+    doi_url = next((v.ref.iri for p in _props(entity, RDFS + "seeAlso") for v in p
+                    if v.ref and v.ref.iri.startswith("https://doi.org/")), None)
+    counts.sort(key=lambda c: (-c[1], c[0].label))
+    for note in notes.values():
+        note.facts.sort(key=lambda r: r.label)
+    patients = sorted((v.ref for values in _props(entity, str(K.hasPatient)) for v in values
+                       if v.ref), key=lambda r: r.label)
+    return CaseReport(citation, doi, doi_url, counts, list(notes.values()), patients)
+
+
+def _props(entity: Entity, predicate: str) -> list[list]:
+    return [p.values for _, props in entity.groups for p in props if p.predicate.iri == predicate]
+
+
+def _literal(entity: Entity, predicate: str) -> str | None:
+    return next((v.text for values in _props(entity, predicate) for v in values if v.text), None)

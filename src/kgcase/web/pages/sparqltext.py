@@ -1,0 +1,321 @@
+"""The SPARQL the pages run: constants, built once from the vocabulary (never from a request).
+
+Request values reach these queries only as bindings of projected variables (pyoxigraph binds
+only those). Labels are fetched in the same query as the facts they name (one round trip), and
+every list that can grow with the graph has a ``LIMIT``.
+"""
+
+from __future__ import annotations
+
+from kgcase.iris import PREFIXES as CURIE_PREFIXES
+from kgcase.vocab import IAO_DEFINITION, OBOINOWL, K
+
+PREFIXES = """PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX oio: <http://www.geneontology.org/formats/oboInOwl#>
+"""
+
+#: Predicates inside an OWL class expression, a datatype restriction or an RDF list.
+EXPRESSION_PATH = (
+    "(owl:onProperty|owl:someValuesFrom|owl:allValuesFrom|owl:hasValue|owl:intersectionOf"
+    "|owl:unionOf|owl:complementOf|owl:oneOf|owl:inverseOf|owl:onClass|owl:onDataRange"
+    "|owl:onDatatype|owl:withRestrictions|owl:propertyChainAxiom|owl:members"
+    "|owl:distinctMembers|rdf:first|rdf:rest)*"
+)
+
+#: Most incoming links read as examples (their counts are always exact).
+INCOMING_SAMPLE = 400
+
+
+def _k(name: str) -> str:
+    return f"<{getattr(K, name)}>"
+
+
+#: Outgoing triples with labels, incoming counts per predicate (from IRIs and from class
+#: expressions), how often it is used as a predicate, and a sample of incoming IRIs:
+#: everything a page shows of any resource.
+RESOURCE = PREFIXES + f"""
+SELECT ?s ?dir ?p ?o ?g ?pl ?ol ?n ?nb WHERE {{
+  {{ GRAPH ?g {{ ?s ?p ?o }} BIND("out" AS ?dir)
+     OPTIONAL {{ ?p rdfs:label ?pl }} OPTIONAL {{ ?o rdfs:label ?ol }} }}
+  UNION
+  {{ {{ SELECT ?s ?p ?g (COUNT(*) AS ?n) (SUM(IF(isBlank(?x), 1, 0)) AS ?nb) WHERE {{
+        GRAPH ?g {{ ?x ?p ?s }} FILTER(?p NOT IN (owl:annotatedSource, owl:annotatedTarget))
+     }} GROUP BY ?s ?p ?g }}
+     BIND("count" AS ?dir) OPTIONAL {{ ?p rdfs:label ?pl }} }}
+  UNION
+  {{ {{ SELECT ?s (COUNT(*) AS ?n) WHERE {{ ?x ?s ?y }} GROUP BY ?s }} BIND("used" AS ?dir) }}
+  UNION
+  {{ {{ SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?o ?p ?s }} FILTER(isIRI(?o)) }}
+       LIMIT {INCOMING_SAMPLE} }}
+     BIND("in" AS ?dir) OPTIONAL {{ ?p rdfs:label ?pl }} OPTIONAL {{ ?o rdfs:label ?ol }} }}
+}}"""
+
+#: The blank-node structure under a resource (class expressions, lists) and the OWL axiom
+#: annotations on its statements (a definition's xref, a synonym's source).
+STRUCTURE = PREFIXES + f"""
+SELECT ?s ?part ?b ?p ?o ?ol WHERE {{
+  {{ ?s ?p0 ?b0 FILTER(isBlank(?b0)) ?b0 {EXPRESSION_PATH} ?b FILTER(isBlank(?b))
+     ?b ?p ?o BIND("expr" AS ?part) }}
+  UNION
+  {{ ?b owl:annotatedSource ?s ; ?p ?o BIND("annotation" AS ?part) }}
+  OPTIONAL {{ ?o rdfs:label ?ol }}
+}}"""
+
+#: Where a resource is used inside class expressions: the named class (or property) whose
+#: axiom holds it, and that axiom's structure, to render it.
+USAGES = PREFIXES + f"""
+SELECT ?s ?root ?rl ?rp ?top ?b ?p ?o ?ol WHERE {{
+  {{ SELECT DISTINCT ?s ?top WHERE {{
+       ?x ?q ?s FILTER(isBlank(?x)) ?top {EXPRESSION_PATH} ?x FILTER(isBlank(?top))
+  }} LIMIT 100 }}
+  ?root ?rp ?top FILTER(isIRI(?root))
+  ?top {EXPRESSION_PATH} ?b FILTER(isBlank(?b)) ?b ?p ?o
+  OPTIONAL {{ ?o rdfs:label ?ol }} OPTIONAL {{ ?root rdfs:label ?rl }}
+}}"""
+
+#: The sentence or table cell behind a fact, directly or through what it was derived from.
+EVIDENCE = PREFIXES + f"""
+SELECT ?s ?via ?vl ?ev ?quote ?section ?table ?row ?col ?printed ?report ?rl WHERE {{
+  ?s prov:wasDerivedFrom ?via . ?via prov:wasDerivedFrom* ?ev . ?ev prov:wasQuotedFrom ?report .
+  OPTIONAL {{ ?ev {_k("quote")} ?quote }} OPTIONAL {{ ?ev {_k("sectionName")} ?section }}
+  OPTIONAL {{ ?ev {_k("tableName")} ?table }} OPTIONAL {{ ?ev {_k("tableRow")} ?row }}
+  OPTIONAL {{ ?ev {_k("tableColumn")} ?col }} OPTIONAL {{ ?ev prov:value ?printed }}
+  OPTIONAL {{ ?report rdfs:label ?rl }} OPTIONAL {{ ?via rdfs:label ?vl }}
+}} LIMIT 200"""
+
+_EFFECT_BODY = f"""
+  ?effect {_k("effectOfExposure")} ?exposure ; {_k("affects")} ?t ; {_k("hasDirection")} ?dir ;
+          {_k("effectInPatient")} ?patient .
+  ?exposure {_k("exposureDrug")} ?d .
+  BIND(IF(EXISTS {{ ?effect a {_k("DerivedEffect")} }}, "derived", "stated") AS ?kind)
+  OPTIONAL {{ ?patient {_k("describedIn")} ?case
+             OPTIONAL {{ ?case {_k("caseIdentifier")} ?cl }} }}
+  OPTIONAL {{ ?d rdfs:label ?dl }} OPTIONAL {{ ?t rdfs:label ?tl }}
+  OPTIONAL {{ ?dir rdfs:label ?dirl }} OPTIONAL {{ ?patient rdfs:label ?pl }}
+  OPTIONAL {{ ?effect {_k("fromTimePoint")} ?from .
+             ?from rdfs:label ?froml ; {_k("monthsFromIndex")} ?fromm }}
+  OPTIONAL {{ ?effect {_k("toTimePoint")} ?to .
+             ?to rdfs:label ?tol ; {_k("monthsFromIndex")} ?tom }}
+  OPTIONAL {{ ?effect {_k("valueBefore")} ?before }}
+  OPTIONAL {{ ?effect {_k("valueAfter")} ?after }}
+  OPTIONAL {{ ?effect {_k("hasCertainty")} ?cert . ?cert rdfs:label ?certl }}
+"""
+_EFFECT_VARS = ("?effect ?kind ?d ?dl ?t ?tl ?dir ?dirl ?patient ?pl ?case ?cl ?from ?froml ?fromm "
+                "?to ?tol ?tom ?before ?after ?certl")
+#: The sentence or table cells each effect rests on (a derived effect: its two measurements').
+_EVIDENCE_BODY = f"""
+  ?effect {_k("effectOfExposure")} ?exposure ; prov:wasDerivedFrom ?src .
+  ?src prov:wasDerivedFrom? ?ev . ?ev prov:wasQuotedFrom ?case .
+  OPTIONAL {{ ?ev {_k("quote")} ?quote }} OPTIONAL {{ ?ev {_k("sectionName")} ?section }}
+  OPTIONAL {{ ?ev {_k("tableName")} ?table }} OPTIONAL {{ ?ev {_k("tableRow")} ?row }}
+  OPTIONAL {{ ?ev {_k("tableColumn")} ?col }} OPTIONAL {{ ?ev prov:value ?printed }}
+"""
+_EVIDENCE_VARS = "?effect ?ev ?quote ?section ?table ?row ?col ?printed"
+
+#: Observed effects of a drug's exposures (the drug or any subclass, asserted or inferred).
+EFFECTS_OF_DRUG = PREFIXES + f"""
+SELECT ?s {_EFFECT_VARS} WHERE {{
+  ?d rdfs:subClassOf* ?s .
+{_EFFECT_BODY}}} LIMIT 5000"""
+
+#: The evidence of :data:`EFFECTS_OF_DRUG`.
+EFFECT_EVIDENCE_OF_DRUG = PREFIXES + f"""
+SELECT ?s {_EVIDENCE_VARS} WHERE {{
+  ?d rdfs:subClassOf* ?s . ?exposure {_k("exposureDrug")} ?d .
+{_EVIDENCE_BODY}}} LIMIT 10000"""
+
+#: Observed effects on a finding or test (or any subclass of it).
+EFFECTS_ON_TARGET = PREFIXES + f"""
+SELECT ?s {_EFFECT_VARS} WHERE {{
+  ?t rdfs:subClassOf* ?s .
+{_EFFECT_BODY}}} LIMIT 5000"""
+
+#: The evidence of :data:`EFFECTS_ON_TARGET`.
+EFFECT_EVIDENCE_ON_TARGET = PREFIXES + f"""
+SELECT ?s {_EVIDENCE_VARS} WHERE {{
+  ?t rdfs:subClassOf* ?s . ?effect {_k("affects")} ?t .
+{_EVIDENCE_BODY}}} LIMIT 10000"""
+
+#: Literature claims, approvals and hypotheses that name a resource: kept apart from what was
+#: observed in patients.
+CLAIMS = PREFIXES + f"""
+SELECT ?s ?claim ?role ?kind ?statement ?subj ?subjl ?obj ?objl ?dirl ?population ?region ?ref
+       ?quote ?section ?case ?cl ?certl WHERE {{
+  {{ ?claim {_k("claimSubject")} ?s BIND("subject" AS ?role) }}
+  UNION {{ ?claim {_k("claimObject")} ?s BIND("object" AS ?role) }}
+  UNION {{ ?claim {_k("approvedDrug")} ?s BIND("approved drug" AS ?role) }}
+  UNION {{ ?claim {_k("approvedIndication")} ?s BIND("approved indication" AS ?role) }}
+  UNION {{ ?claim {_k("hypothesisConcerns")} ?s BIND("concerns" AS ?role) }}
+  OPTIONAL {{ ?claim rdfs:label ?statement }}
+  BIND(IF(EXISTS {{ ?claim a {_k("Hypothesis")} }}, "hypothesis",
+       IF(EXISTS {{ ?claim a {_k("RegulatoryApproval")} }}, "regulatory approval",
+          "literature claim")) AS ?kind)
+  OPTIONAL {{ ?claim {_k("claimSubject")} ?subj OPTIONAL {{ ?subj rdfs:label ?subjl }} }}
+  OPTIONAL {{ ?claim {_k("claimObject")} ?obj OPTIONAL {{ ?obj rdfs:label ?objl }} }}
+  OPTIONAL {{ ?claim {_k("claimDirection")} ?cdir . ?cdir rdfs:label ?dirl }}
+  OPTIONAL {{ ?claim {_k("population")} ?population }} OPTIONAL {{ ?claim {_k("region")} ?region }}
+  OPTIONAL {{ ?claim {_k("citedReference")} ?ref }}
+  OPTIONAL {{ ?claim {_k("hasCertainty")} ?cert . ?cert rdfs:label ?certl }}
+  OPTIONAL {{ ?claim {_k("describedIn")} ?case OPTIONAL {{ ?case rdfs:label ?cl }} }}
+  OPTIONAL {{ ?claim prov:wasDerivedFrom ?ev . ?ev {_k("quote")} ?quote
+             OPTIONAL {{ ?ev {_k("sectionName")} ?section }} }}
+}} LIMIT 2000"""
+
+#: A patient's time points, diagnoses, drug exposures and findings (the timeline).
+PATIENT_TIMELINE = PREFIXES + f"""
+SELECT ?s ?kind ?x ?xl ?what ?wl ?start ?startl ?startm ?end ?endl ?endm ?age ?index ?certl
+       ?dose ?doseu ?every ?everyu WHERE {{
+  {{ ?s {_k("hasTimePoint")} ?x BIND("time" AS ?kind) BIND(?x AS ?start)
+     OPTIONAL {{ ?x {_k("monthsFromIndex")} ?startm }} OPTIONAL {{ ?x {_k("ageYears")} ?age }}
+     OPTIONAL {{ ?x {_k("relativeTo")} ?index }} }}
+  UNION
+  {{ ?s {_k("hasDiagnosis")} ?x BIND("diagnosis" AS ?kind)
+     ?x {_k("diagnosedDisease")} ?what OPTIONAL {{ ?what rdfs:label ?wl }}
+     OPTIONAL {{ ?x {_k("ageYears")} ?age }} }}
+  UNION
+  {{ ?s {_k("hasDrugExposure")} ?x BIND("exposure" AS ?kind)
+     ?x {_k("exposureDrug")} ?what OPTIONAL {{ ?what rdfs:label ?wl }}
+     OPTIONAL {{ ?x {_k("startsAt")} ?start . ?start {_k("monthsFromIndex")} ?startm
+                OPTIONAL {{ ?start rdfs:label ?startl }} }}
+     OPTIONAL {{ ?x {_k("endsAt")} ?end . ?end {_k("monthsFromIndex")} ?endm
+                OPTIONAL {{ ?end rdfs:label ?endl }} }}
+     OPTIONAL {{ ?x {_k("ageYears")} ?age }}
+     OPTIONAL {{ ?x {_k("doseValue")} ?dose ; {_k("doseUnit")} ?doseu }}
+     OPTIONAL {{ ?x {_k("intervalValue")} ?every ; {_k("intervalUnit")} ?everyu }} }}
+  UNION
+  {{ ?s {_k("hasFinding")} ?x BIND("finding" AS ?kind)
+     ?x {_k("findingPhenotype")} ?what OPTIONAL {{ ?what rdfs:label ?wl }}
+     OPTIONAL {{ ?x {_k("atTimePoint")} ?start . ?start {_k("monthsFromIndex")} ?startm
+                OPTIONAL {{ ?start rdfs:label ?startl }} }}
+     OPTIONAL {{ ?x {_k("ageYears")} ?age }} }}
+  OPTIONAL {{ ?x rdfs:label ?xl }}
+  OPTIONAL {{ ?x {_k("hasCertainty")} ?cert . ?cert rdfs:label ?certl }}
+}} LIMIT 5000"""
+
+#: A patient's measurements: value as printed and parsed, time point, unit, reference range.
+PATIENT_LABS = PREFIXES + f"""
+SELECT ?s ?m ?test ?tl ?tp ?tpl ?months ?reported ?num ?cmp ?unit ?lower ?upper ?range ?titre
+       ?qual ?status ?certl WHERE {{
+  ?s {_k("hasMeasurement")} ?m .
+  ?m {_k("measuredEntity")} ?test ; {_k("atTimePoint")} ?tp ; {_k("reportedValue")} ?reported .
+  OPTIONAL {{ ?test rdfs:label ?tl }} OPTIONAL {{ ?tp rdfs:label ?tpl }}
+  OPTIONAL {{ ?tp {_k("monthsFromIndex")} ?months }}
+  OPTIONAL {{ ?m {_k("numericValue")} ?num }} OPTIONAL {{ ?m {_k("comparator")} ?cmp }}
+  OPTIONAL {{ ?m {_k("unit")} ?unit }} OPTIONAL {{ ?m {_k("referenceRange")} ?range }}
+  OPTIONAL {{ ?m {_k("referenceLower")} ?lower }} OPTIONAL {{ ?m {_k("referenceUpper")} ?upper }}
+  OPTIONAL {{ ?m {_k("titreDenominator")} ?titre }}
+  OPTIONAL {{ ?m {_k("hasQualitativeResult")} ?q . ?q rdfs:label ?qual }}
+  OPTIONAL {{ ?m {_k("hasReferenceStatus")} ?st . ?st rdfs:label ?status }}
+  OPTIONAL {{ ?m {_k("hasCertainty")} ?cert . ?cert rdfs:label ?certl }}
+}} LIMIT 5000"""
+
+#: A case report: what was extracted from it (typed things in its named graph, by class) and
+#: its curation notes (the recorded ambiguities) with the facts they concern.
+CASE_REPORT = PREFIXES + f"""
+SELECT ?s ?part ?type ?tl ?n ?note ?comment ?resolution ?certl ?fact ?fl WHERE {{
+  {{ {{ SELECT ?s ?type (COUNT(DISTINCT ?x) AS ?n) WHERE {{
+        GRAPH ?g {{ ?s a {_k("CaseReport")} . ?x a ?type }}
+        FILTER(isIRI(?type) && ?type NOT IN (owl:NamedIndividual, prov:Entity))
+     }} GROUP BY ?s ?type }}
+     BIND("count" AS ?part) OPTIONAL {{ ?type rdfs:label ?tl }} }}
+  UNION
+  {{ ?s {_k("hasCurationNote")} ?note BIND("note" AS ?part)
+     OPTIONAL {{ ?note rdfs:comment ?comment }} OPTIONAL {{ ?note {_k("resolution")} ?resolution }}
+     OPTIONAL {{ ?note {_k("hasCertainty")} ?cert . ?cert rdfs:label ?certl }}
+     OPTIONAL {{ ?note {_k("concernsFact")} ?fact OPTIONAL {{ ?fact rdfs:label ?fl }} }} }}
+}} LIMIT 5000"""
+
+#: The home page: instances per kgcase class, drugs given, case reports, ontology size.
+HOME = PREFIXES + f"""
+SELECT ?part ?x ?xl ?n ?np ?v WHERE {{
+  {{ {{ SELECT ?x (COUNT(DISTINCT ?i) AS ?n) WHERE {{
+        ?i a ?x FILTER(STRSTARTS(STR(?x), "{CURIE_PREFIXES["KGCASE"]}")) }} GROUP BY ?x }}
+     BIND("class" AS ?part) OPTIONAL {{ ?x rdfs:label ?xl }} }}
+  UNION
+  {{ {{ SELECT ?x (COUNT(DISTINCT ?e) AS ?n) (COUNT(DISTINCT ?pt) AS ?np) WHERE {{
+        ?e {_k("exposureDrug")} ?x . ?pt {_k("hasDrugExposure")} ?e }} GROUP BY ?x }}
+     BIND("drug" AS ?part) OPTIONAL {{ ?x rdfs:label ?xl }} }}
+  UNION
+  {{ {{ SELECT ?x WHERE {{ ?x a {_k("CaseReport")} }} LIMIT 50 }}
+     BIND("case" AS ?part) OPTIONAL {{ ?x rdfs:label ?xl }} }}
+  UNION
+  {{ {{ SELECT ?x (COUNT(DISTINCT ?c) AS ?n) WHERE {{
+        VALUES ?x {{ owl:Class owl:ObjectProperty owl:DatatypeProperty owl:AnnotationProperty }}
+        ?c a ?x FILTER(isIRI(?c)) }} GROUP BY ?x }}
+     BIND("ontology" AS ?part) }}
+  UNION
+  {{ ?x a owl:Ontology ; owl:versionIRI ?v BIND("owl" AS ?part)
+     OPTIONAL {{ ?x <http://purl.org/dc/terms/title> ?xl }} }}
+}}"""
+
+_SEARCHED = (f"rdfs:label oio:hasExactSynonym oio:hasRelatedSynonym oio:hasNarrowSynonym "
+             f"oio:hasBroadSynonym <{IAO_DEFINITION}>")
+
+#: Search labels and synonyms (``?q`` lower case): exact, then prefix, then word start, then
+#: anywhere; classes before individuals; shorter first. Definitions match last.
+SEARCH = PREFIXES + f"""
+SELECT ?q ?s ?text ?prop ?rank ?label ?type ?typel WHERE {{
+  {{ SELECT ?q ?s ?text ?prop ?rank WHERE {{
+       VALUES ?prop {{ {_SEARCHED} }}
+       ?s ?prop ?text FILTER(isIRI(?s))
+       BIND(LCASE(STR(?text)) AS ?lt)
+       FILTER(CONTAINS(?lt, ?q))
+       BIND(IF(?lt = ?q, 0, IF(STRSTARTS(?lt, ?q), 1,
+            IF(CONTAINS(?lt, CONCAT(" ", ?q)) || CONTAINS(?lt, CONCAT("-", ?q)), 2, 3)))
+            + IF(?prop = rdfs:label, 0, 0.5) + IF(?prop = <{IAO_DEFINITION}>, 4, 0)
+            + IF(EXISTS {{ ?s a owl:Class }}, 0, 0.25) AS ?rank)
+     }} ORDER BY ?rank STRLEN(?lt) LIMIT 80 }}
+  OPTIONAL {{ ?s rdfs:label ?label }}
+  OPTIONAL {{ ?s a ?type FILTER(isIRI(?type) && ?type != owl:NamedIndividual)
+             OPTIONAL {{ ?type rdfs:label ?typel }} }}
+}}"""
+
+#: Whether a resource exists (as subject or object) and which ontology document it names.
+KIND = PREFIXES + """
+SELECT ?s ?exists ?onto WHERE {
+  BIND(EXISTS { { ?s ?p ?o } UNION { ?x ?p2 ?s } UNION { ?x2 ?s ?o2 } } AS ?exists)
+  OPTIONAL { { ?s a owl:Ontology BIND(?s AS ?onto) } UNION { ?onto owl:versionIRI ?s } }
+}"""
+
+#: A resource as RDF: its concise bounded description (outgoing triples, the blank nodes under
+#: them, and OWL axiom annotations on its statements).
+DESCRIPTION = PREFIXES + f"""
+CONSTRUCT {{ ?s ?p ?o . ?b ?bp ?bo }} WHERE {{
+  {{ ?s ?p ?o }}
+  UNION {{ ?s ?p0 ?b0 FILTER(isBlank(?b0))
+          ?b0 {EXPRESSION_PATH} ?b FILTER(isBlank(?b)) ?b ?bp ?bo }}
+  UNION {{ ?b owl:annotatedSource ?s ; ?bp ?bo }}
+}}"""
+
+#: The ontology document: every triple of the named graph holding ``?onto``, one ontology
+#: header, no ``owl:imports`` (the import modules are merged in the same graph).
+ONTOLOGY_DOCUMENT = PREFIXES + """
+CONSTRUCT { ?s ?p ?o } WHERE {
+  GRAPH ?g { ?onto a owl:Ontology }
+  GRAPH ?g { ?s ?p ?o }
+  FILTER(?p != owl:imports)
+  FILTER NOT EXISTS { GRAPH ?g { ?s a owl:Ontology } FILTER(?s != ?onto) }
+}"""
+
+#: Labels of IRIs found in a query's results (the VALUES block is added per page, of IRIs
+#: read from the store; see ``runner.values_block``).
+LABELS = PREFIXES + "SELECT ?s ?l WHERE {{ {values} ?s rdfs:label ?l }}"
+
+#: Every page query, by name (a test runs each through the safety gate).
+ALL = {"RESOURCE": RESOURCE, "STRUCTURE": STRUCTURE, "USAGES": USAGES, "EVIDENCE": EVIDENCE,
+       "EFFECTS_OF_DRUG": EFFECTS_OF_DRUG, "EFFECTS_ON_TARGET": EFFECTS_ON_TARGET,
+       "EFFECT_EVIDENCE_OF_DRUG": EFFECT_EVIDENCE_OF_DRUG,
+       "EFFECT_EVIDENCE_ON_TARGET": EFFECT_EVIDENCE_ON_TARGET,
+       "CLAIMS": CLAIMS, "PATIENT_TIMELINE": PATIENT_TIMELINE, "PATIENT_LABS": PATIENT_LABS,
+       "CASE_REPORT": CASE_REPORT, "HOME": HOME, "SEARCH": SEARCH, "KIND": KIND,
+       "DESCRIPTION": DESCRIPTION, "ONTOLOGY_DOCUMENT": ONTOLOGY_DOCUMENT,
+       "LABELS": LABELS.format(values="VALUES ?s { <urn:x> }")}
+SYNONYM_SCOPES = {
+    str(OBOINOWL.hasExactSynonym): "exact",
+    str(OBOINOWL.hasRelatedSynonym): "related",
+    str(OBOINOWL.hasNarrowSynonym): "narrow",
+    str(OBOINOWL.hasBroadSynonym): "broad",
+}
