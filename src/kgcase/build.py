@@ -37,6 +37,7 @@ from kgcase.rdf.ntriples import ntriples
 from kgcase.reason import load_ontology_graph, reason
 from kgcase.store.base import Release
 from kgcase.store.embedded import prune_releases, switch_current
+from kgcase.store.remote_load import load_remote, release_graphs
 
 
 @dataclass
@@ -52,6 +53,7 @@ class BuildInputs:
     jobs: int = 0  # worker processes; 0 = one per core
     shacl_every: int = 100  # SHACL on every curated case and 1 in N synthetic ones
     cache: bool = True  # reuse the output of case files that did not change
+    store: str = ""  # also load the release into this sparql+http(s)://… store
 
 
 @dataclass
@@ -141,6 +143,10 @@ def build(inputs: BuildInputs, *, log: Callable[[str], None] = print) -> Release
         release = Release(id=release_id, built_at=now.isoformat(timespec="seconds"),
                           triples=triples, graphs=graphs, cases=cases,
                           ontology_version=_version_iri(prepared.ontology), stages=stages)
+        if inputs.store:
+            with _stage(stages, "remote"):
+                load_remote(inputs.store, release_graphs(target), release=release_id,
+                            progress=inputs.progress)
         release.write(target / "release.json")
         switch_current(inputs.data_dir, target)
     except BaseException:

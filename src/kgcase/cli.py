@@ -64,9 +64,11 @@ def main() -> None:
 @click.option("--shacl-every", type=int, default=100, show_default=True,
               help="Check every curated case and 1 in N synthetic cases with SHACL.")
 @click.option("--no-cache", is_flag=True, help="Reprocess every case file, changed or not.")
+@click.option("--store", envvar="KGCASE_STORE", default="", show_envvar=True,
+              help="Also load the release into this remote SPARQL store (docs/deploy.md).")
 @click.option("--quiet", is_flag=True, help="No progress bars.")
 def build_command(cases_dir: Path, ontology_dir: Path, data_dir: Path, no_reason: bool,
-                  jobs: int, shacl_every: int, no_cache: bool, quiet: bool) -> None:
+                  jobs: int, shacl_every: int, no_cache: bool, store: str, quiet: bool) -> None:
     """Build the graph from the case files and switch the served store to it.
 
     A failed build changes nothing: the previous store keeps serving.
@@ -75,7 +77,7 @@ def build_command(cases_dir: Path, ontology_dir: Path, data_dir: Path, no_reason
 
     inputs = BuildInputs(cases_dir=cases_dir, ontology_dir=ontology_dir, data_dir=data_dir,
                          reason=not no_reason, progress=not quiet, jobs=jobs,
-                         shacl_every=shacl_every, cache=not no_cache)
+                         shacl_every=shacl_every, cache=not no_cache, store=store)
     _run(lambda: build(inputs, log=lambda m: click.echo(m, err=True)))
 
 

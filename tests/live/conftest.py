@@ -103,8 +103,8 @@ def run_server(data_dir: Path, logs: Path, *extra: str,
             try:
                 if requests.get(url + "/api/health", timeout=2).status_code == 200:
                     break
-            except requests.ConnectionError:
-                pass
+            except (requests.ConnectionError, requests.Timeout):
+                pass  # not listening yet, or busy starting on a loaded machine
             if time.monotonic() > deadline:
                 pytest.fail(f"server not ready after 60 s:\n{_output(logs)}")
             time.sleep(0.1)
