@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import DATA, ONTOLOGY
 
+from conftest import DATA, ONTOLOGY
 from kgcase.iris import case_graph_iri
 
 pytestmark = pytest.mark.remote
