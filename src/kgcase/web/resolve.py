@@ -23,7 +23,15 @@ import re
 from urllib.parse import quote, urlencode
 
 from kgcase.config import ConfigError
-from kgcase.web.negotiate import JSONLD, NTRIPLES, RDFXML, TURTLE, Offers, ResultFormat
+from kgcase.web.negotiate import (
+    GRAPH_OFFERS,
+    JSONLD,
+    NTRIPLES,
+    RDFXML,
+    TURTLE,
+    Offers,
+    ResultFormat,
+)
 
 HTML = ResultFormat("html", "text/html")
 #: The page's data as plain JSON (Datasette's "add .json"): labels resolved, sections included.
@@ -45,13 +53,7 @@ RDF_FORMATS = (TURTLE, NTRIPLES, RDFXML, JSONLD)
 RESOURCE_OFFERS: Offers = (
     (HTML.media_type, HTML),
     ("application/xhtml+xml", HTML),
-    (TURTLE.media_type, TURTLE),
-    (NTRIPLES.media_type, NTRIPLES),
-    (RDFXML.media_type, RDFXML),
-    (JSONLD.media_type, JSONLD),
-    ("application/x-turtle", TURTLE),
-    ("text/plain", NTRIPLES),
-    ("application/json", JSONLD),
+    *GRAPH_OFFERS,
 )
 
 #: The ontology document: an OWL file first (Protégé, curl), the page only when HTML is asked for.
