@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: serve build test lint system-deps clean
+.PHONY: serve build test lint system-deps java clean
 
 $(BIN)/kgcase: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,7 +15,12 @@ $(BIN)/kgcase: pyproject.toml
 	$(BIN)/pip install --quiet -e ".[test]"
 	touch $@
 
-build: $(BIN)/kgcase
+# HermiT (the reasoner) runs on Java.
+java:
+	@command -v java >/dev/null || { SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq default-jre-headless; }
+
+build: $(BIN)/kgcase java
 	$(BIN)/kgcase build
 
 serve: build
