@@ -59,7 +59,7 @@ def test_drugs_raising_lab_value(store):
     assert any("dsDNA" in r["source"] and "Case reports" in r["source"] for r in stated)
     cells = next(r for r in rows if (r.get("valueBefore"), r.get("valueAfter")) == ("30", "85"))
     assert "dsDNA Ab RIA (Farr assay >7 UI/mL)" in cells["source"]
-    assert "Patient 1, M0 (previous treatment) = 30" in cells["source"]
+    assert "Patient 1, M0 (previous treatment): 30" in cells["source"]
     assert Decimal(cells["relativeChange"]) > 1  # 30 → 85 is +183 %
 
 

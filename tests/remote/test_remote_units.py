@@ -12,13 +12,8 @@ import pytest
 from kgcase.config import load_settings
 from kgcase.errors import StoreUnavailableError
 from kgcase.store import EmbeddedStore, open_store
-from kgcase.store.remote import (
-    RemoteRefusedError,
-    RemoteStore,
-    bind_values,
-    parse_store_url,
-    term_n3,
-)
+from kgcase.store.binding import bind_values, term_n3
+from kgcase.store.remote import RemoteRefusedError, RemoteStore, parse_store_url
 from kgcase.store.remote_load import RemoteLoadError, split_chunks, staging_graph
 from kgcase.web.service import QueryService
 

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 
 import pyoxigraph as ox
 
-from kgcase.store.remote import bind_values
+from kgcase.store.binding import bind_values
 from kgcase.web.gate import check_query
 
 
