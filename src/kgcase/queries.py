@@ -11,8 +11,8 @@ A header declares a title, a description and typed parameters::
     #+     example: KGCASE:0000149
     #+     description: the laboratory test
 
-Parameter values are validated by type and bound by the engine as terms (pyoxigraph
-``substitutions``); they are never pasted into the query text.
+Parameter values are validated by type and bound as terms: a ``VALUES`` block of checked,
+serialised terms (:mod:`kgcase.store.binding`); they are never pasted into the query text.
 """
 
 from __future__ import annotations

@@ -19,6 +19,7 @@ import pyoxigraph as ox
 
 from kgcase.errors import StoreUnavailableError
 from kgcase.store.base import Release, rows_from_solutions
+from kgcase.store.binding import bind_values
 
 CURRENT = "current"
 
@@ -76,8 +77,9 @@ class EmbeddedStore:
         return cls(release_dir(data_dir))
 
     def _query(self, sparql: str, bindings: Mapping[str, Any] | None = None) -> Any:
-        subs = {ox.Variable(k): v for k, v in (bindings or {}).items()}
-        return self.store.query(sparql, use_default_graph_as_union=True, substitutions=subs or None)
+        if bindings:  # a VALUES block, not substitutions: see kgcase.store.binding
+            sparql = bind_values(sparql, bindings)
+        return self.store.query(sparql, use_default_graph_as_union=True)
 
     def select(
         self, sparql: str, *, bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None

@@ -18,6 +18,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from kgcase.store.binding import bind_values
 from kgcase.store.remote import RemoteRefusedError, RemoteStore, RemoteStoreError, is_remote
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -113,8 +114,6 @@ def _query_options(job: Job) -> dict[str, Any]:
         options["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs or ()]
     elif job.union_default_graph:
         options["use_default_graph_as_union"] = True
-    if job.bindings:
-        options["substitutions"] = {ox.Variable(name): term for name, term in job.bindings}
     return options
 
 
@@ -132,14 +131,19 @@ def execute(store: ox.Store | RemoteStore, job: Job) -> Outcome:
         answer's kind has no acceptable format.
     """
     options = _query_options(job)
+    sparql = job.sparql
     if isinstance(store, RemoteStore):
         options["max_rows"] = job.max_rows
         store.timeout_s = job.timeout_s
+        if job.bindings:
+            options["substitutions"] = {ox.Variable(name): term for name, term in job.bindings}
     try:
+        if job.bindings and not isinstance(store, RemoteStore):
+            sparql = bind_values(sparql, dict(job.bindings))  # not substitutions: store.binding
         if job.list_graphs:
             names = sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
             return Outcome(json.dumps(names).encode(), count=len(names))
-        result = store.query(job.sparql, **options)
+        result = store.query(sparql, **options)
         if isinstance(result, ox.QueryBoolean):
             fmt = _format(job, "ask")
             return Outcome(result.serialize(format=RESULTS_FORMATS[fmt]), "ask", fmt, count=1)
