@@ -63,6 +63,30 @@ def test_drugs_raising_lab_value(store):
     assert Decimal(cells["relativeChange"]) > 1  # 30 → 85 is +183 %
 
 
+def test_drug_effect_summary(store):
+    rows = run(store, "drug_effect_summary")  # default: a rise of anti-dsDNA
+    counts = {(r["drug"], r["kind"]): (r["patients"], r["cases"], r["effects"]) for r in rows}
+    # patient 1 only: 30 -> 85 -> >97 gives three derived rises; two sentences state it
+    assert counts == {(TOCILIZUMAB, "derived"): ("1", "1", "3"),
+                      (TOCILIZUMAB, "stated"): ("1", "1", "2")}
+    detail = run(store, "drugs_raising_lab_value", test="KGCASE:0000149")
+    assert sum(int(r["effects"]) for r in rows) == len(
+        {r["effect"] for r in detail if r["direction"] == "increased"})
+
+
+def test_effect_profile_of_drug(store):
+    rows = run(store, "effect_profile_of_drug")  # default: tocilizumab
+    stated = {(r["target"], r["directionLabel"]): r["patients"] for r in rows
+              if r["kind"] == "stated"}
+    assert stated[(POLYARTHRITIS, "resolved")] == "1"  # patient 1
+    assert stated[(POLYARTHRITIS, "improved")] == "1"  # patient 2
+    assert stated[(CRYOGLOBULINEMIA, "appeared")] == "1"
+    improved = {r["target"] for r in rows if r["improved"] == "true"}
+    assert POLYARTHRITIS in improved and RAYNAUD not in improved
+    effects = run(store, "effects_of_drug")
+    assert sum(int(r["effects"]) for r in rows) == len({r["effect"] for r in effects})
+
+
 def test_drugs_raising_lab_value_patient2_not_raised(store):
     rows = run(store, "drugs_raising_lab_value", test="KGCASE:0000149")
     assert not [r for r in rows if r["patientLabel"].startswith("Patient 2")]  # 7.4 → 7.1 → 7

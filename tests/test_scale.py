@@ -21,6 +21,7 @@ from kgcase.rdf.case_graph import case_to_graph
 from kgcase.reason import reason
 from kgcase.store import EmbeddedStore
 from kgcase.synth import write_corpus
+from test_summary import RAW_AGGREGATE, STORED, as_tuples
 
 N = 60
 
@@ -59,6 +60,9 @@ def test_scale_builds_a_synthetic_corpus_with_the_seed(corpus, tmp_path):
     rows = store.select(catalogue["drugs_raising_lab_value"].sparql,
                         bindings=catalogue["drugs_raising_lab_value"].bind({}))
     assert len({r["case"].value for r in rows}) > 1  # the seed and synthetic reports
+    # the build's effect summaries equal the raw effects' SPARQL aggregate on the mixed corpus
+    stored, raw = as_tuples(store.select(STORED)), as_tuples(store.select(RAW_AGGREGATE))
+    assert len(raw) > 100 and stored == raw
     assert "(0 unchanged" in logs[-1]
 
 

@@ -7,7 +7,8 @@ served stays the previous one:
 2. cases (in worker processes, see :mod:`kgcase.pipeline`): load and validate each case file,
    derive effects, write its triples, SHACL and HermiT gates, rule materialisation → N-Quads,
    streamed in file order to one N-Quads file (cached per case file for rebuilds);
-3. store: bulk-load that file into a fresh pyoxigraph store, write ``release.json``;
+3. store: bulk-load that file into a fresh pyoxigraph store, add the effect summaries
+   (:mod:`kgcase.summary`), write ``release.json``;
 4. switch ``current`` to the new release (atomic rename) and prune old releases.
 """
 
@@ -31,13 +32,14 @@ from tqdm import tqdm
 
 from kgcase import __version__
 from kgcase.errors import CaseFileError, Problem
-from kgcase.iris import case_graph_iri, inferred_graph_iri, ontology_graph_iri
+from kgcase.iris import case_graph_iri, inferred_graph_iri, ontology_graph_iri, summary_graph_iri
 from kgcase.pipeline import CaseResult, Settings, init_worker, process_case
 from kgcase.rdf.ntriples import ntriples
 from kgcase.reason import load_ontology_graph, reason
 from kgcase.store.base import Release
 from kgcase.store.embedded import prune_releases, switch_current
 from kgcase.store.remote_load import load_remote, release_graphs
+from kgcase.summary import effect_summaries, summary_quads
 
 
 @dataclass
@@ -134,6 +136,11 @@ def build(inputs: BuildInputs, *, log: Callable[[str], None] = print) -> Release
         with _stage(stages, "store"):
             store = ox.Store(str(target / "oxigraph"))
             store.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
+        with _stage(stages, "summaries"):
+            summaries = list(summary_quads(effect_summaries(store), summary_graph_iri()))
+            store.bulk_extend(summaries)
+            graphs[summary_graph_iri()] = len(summaries)
+        with _stage(stages, "optimise"):
             store.optimize()
             triples = len(store)
             store.flush()

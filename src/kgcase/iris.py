@@ -102,6 +102,11 @@ def ontology_graph_iri(*, base: str | None = None) -> str:
     return mint("graph", "ontology", base=base)
 
 
+def summary_graph_iri(*, base: str | None = None) -> str:
+    """The named graph holding the effect summaries computed at build time."""
+    return mint("graph", "summary", base=base)
+
+
 def inferred_graph_iri(*, base: str | None = None) -> str:
     """The named graph holding what the reasoner inferred."""
     return mint("graph", "inferred", base=base)

@@ -63,6 +63,7 @@ _TABLE: dict[str, tuple[int, TermKind, str]] = {
     "ClassicSignallingInhibitor": (44, "class", "IL-6 classic signalling inhibitor"),
     "MonoclonalAntibody": (45, "class", "monoclonal antibody drug"),
     "HumanisedMonoclonalAntibody": (46, "class", "humanised monoclonal antibody drug"),
+    "EffectSummary": (50, "class", "effect summary"),
     # --- domain classes -------------------------------------------------------------------
     "Tocilizumab": (100, "class", "tocilizumab"),
     "Etanercept": (101, "class", "etanercept"),
@@ -169,6 +170,9 @@ _TABLE: dict[str, tuple[int, TermKind, str]] = {
     "hasTimePoint": (1046, "object", "has time point"),
     "relativeTo": (1047, "object", "relative to"),
     "claimAbout": (1048, "object", "claim about"),
+    "summarisesDrug": (1049, "object", "summarises drug"),
+    "summarisesTarget": (1050, "object", "summarises target"),
+    "summarisesDirection": (1051, "object", "summarises direction"),
     # --- data properties -------------------------------------------------------------------------
     "numericValue": (2001, "data", "numeric value"),
     "comparator": (2002, "data", "comparator"),
@@ -204,6 +208,10 @@ _TABLE: dict[str, tuple[int, TermKind, str]] = {
     "resolution": (2032, "data", "resolution"),
     "quote": (2033, "data", "quote"),
     "doseNote": (2034, "data", "dose note"),
+    "effectCount": (2035, "data", "effect count"),
+    "patientCount": (2036, "data", "patient count"),
+    "caseReportCount": (2037, "data", "case report count"),
+    "effectKind": (2038, "data", "effect kind"),
 }
 
 
