@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import pyoxigraph as ox
+from rdflib import RDF, Namespace
 
-from kgcase.summary import Summary, effect_summaries
+from kgcase.summary import case_counts, merge
+from kgcase.vocab import K
 
 #: The counts from the raw effects, by SPARQL: the reference the summaries must equal.
 RAW_AGGREGATE = """PREFIX kg: <https://w3id.org/kgcase/>
@@ -37,35 +38,28 @@ def as_tuples(rows: list[dict[str, Any]]) -> set[tuple[str, ...]]:
     return {tuple(row[c].value for c in COLUMNS) for row in rows}
 
 
-def summary_tuples(summaries: list[Summary]) -> set[tuple[str, ...]]:
-    return {(s.drug, s.target, s.direction, s.kind, str(s.effects), str(s.patients),
-             str(s.cases)) for s in summaries}
-
-
 def test_stored_summaries_equal_the_raw_aggregate(store):
     raw = as_tuples(store.select(RAW_AGGREGATE))
     assert len(raw) > 20
     assert as_tuples(store.select(STORED)) == raw
 
 
-def test_summaries_count_each_group_once():
+def test_case_counts_count_each_group_once():
     """Two effects of one drug on one test in one patient: 2 effects, 1 patient, 1 report;
-    an effect with no patient is not counted."""
-    kg = "https://w3id.org/kgcase/"
-    g = ox.NamedNode(kg + "graph/case/x")
-
-    def q(s: str, p: str, o: str) -> ox.Quad:
-        return ox.Quad(ox.NamedNode(kg + s), ox.NamedNode(kg + p), ox.NamedNode(kg + o), g)
-
-    store = ox.Store()
-    store.extend([
-        q("e1", "KGCASE_0001019", "x1"), q("e2", "KGCASE_0001019", "x1"),
-        q("e3", "KGCASE_0001019", "x1"),
-        q("x1", "KGCASE_0001007", "drug"), q("p1", "KGCASE_0001040", "case"),
-        *[q(e, "KGCASE_0001020", "test") for e in ("e1", "e2", "e3")],
-        *[q(e, "KGCASE_0001022", "up") for e in ("e1", "e2", "e3")],
-        q("e1", "KGCASE_0001021", "p1"), q("e2", "KGCASE_0001021", "p1"),
-    ])
-    [only] = effect_summaries(store)
-    assert (only.drug, only.kind, only.effects, only.patients, only.cases) == (
-        kg + "drug", "stated", 2, 1, 1)
+    an effect with no patient is not counted; merging two reports adds up."""
+    kg = Namespace("https://w3id.org/kgcase/")
+    triples = [
+        (kg.e1, K.effectOfExposure, kg.x1), (kg.e2, K.effectOfExposure, kg.x1),
+        (kg.e3, K.effectOfExposure, kg.x1), (kg.x1, K.exposureDrug, kg.drug),
+        *[(e, K.affects, kg.test) for e in (kg.e1, kg.e2, kg.e3)],
+        *[(e, K.hasDirection, kg.up) for e in (kg.e1, kg.e2, kg.e3)],
+        (kg.e1, K.effectInPatient, kg.p1), (kg.e2, K.effectInPatient, kg.p1),
+        (kg.e2, RDF.type, K.DerivedEffect),
+    ]
+    counts = case_counts(triples)
+    key = (str(kg.drug), str(kg.test), str(kg.up))
+    assert counts == {(*key, "stated"): (1, 1, 1), (*key, "derived"): (1, 1, 1)}
+    total: dict = {}
+    merge(total, counts)
+    merge(total, counts)
+    assert total[(*key, "derived")] == (2, 2, 2)

@@ -33,13 +33,13 @@ from tqdm import tqdm
 from kgcase import __version__
 from kgcase.errors import CaseFileError, Problem
 from kgcase.iris import case_graph_iri, inferred_graph_iri, ontology_graph_iri, summary_graph_iri
-from kgcase.pipeline import CaseResult, Settings, init_worker, process_case
+from kgcase.pipeline import CACHE_FORMAT, CaseResult, Settings, init_worker, process_case
 from kgcase.rdf.ntriples import ntriples
 from kgcase.reason import load_ontology_graph, reason
 from kgcase.store.base import Release
 from kgcase.store.embedded import prune_releases, switch_current
 from kgcase.store.remote_load import load_remote, release_graphs
-from kgcase.summary import effect_summaries, summary_quads
+from kgcase.summary import Counts, merge, summaries, summary_quads
 
 
 @dataclass
@@ -88,7 +88,7 @@ def prepare(inputs: BuildInputs) -> Prepared:
         tbox = reason(ontology).inferred if inputs.reason else Graph()
     tbox_nt = ntriples(sorted(tbox, key=lambda t: tuple(map(str, t))))
     digest = hashlib.sha256(
-        f"{__version__}\n{len(ontology)}\n{_ontology_digest(inputs.ontology_dir)}\n"
+        f"{__version__}\n{CACHE_FORMAT}\n{len(ontology)}\n{_ontology_digest(inputs.ontology_dir)}\n"
         f"{tbox_nt}\n{inputs.reason}".encode()
     ).hexdigest()
     cache = inputs.data_dir / "cache" if inputs.cache else None
@@ -132,14 +132,14 @@ def build(inputs: BuildInputs, *, log: Callable[[str], None] = print) -> Release
     try:
         dump = target / "graphs.nq"
         with _stage(stages, "cases"):
-            cases, graphs, reused = _write_quads(dump, prepared, inputs)
+            cases, graphs, reused, counts = _write_quads(dump, prepared, inputs)
         with _stage(stages, "store"):
             store = ox.Store(str(target / "oxigraph"))
             store.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
         with _stage(stages, "summaries"):
-            summaries = list(summary_quads(effect_summaries(store), summary_graph_iri()))
-            store.bulk_extend(summaries)
-            graphs[summary_graph_iri()] = len(summaries)
+            quads = list(summary_quads(summaries(counts), summary_graph_iri()))
+            store.bulk_extend(quads)
+            graphs[summary_graph_iri()] = len(quads)
         with _stage(stages, "optimise"):
             store.optimize()
             triples = len(store)
@@ -174,10 +174,11 @@ def check(inputs: BuildInputs) -> int:
 
 
 def _write_quads(dump: Path, prepared: Prepared, inputs: BuildInputs
-                 ) -> tuple[dict[str, str], dict[str, int], int]:
+                 ) -> tuple[dict[str, str], dict[str, int], int, Counts]:
     graphs = {ontology_graph_iri(): len(prepared.ontology),
               inferred_graph_iri(): len(prepared.tbox_inferred)}
     reused = [0]  # case files whose output came from the cache
+    counts: Counts = {}  # effect summaries, added up case by case
     with dump.open("w", encoding="utf-8") as out:
         out.write(ntriples(prepared.ontology, graph=ontology_graph_iri()))
         out.write(ntriples(prepared.tbox_inferred, graph=inferred_graph_iri()))
@@ -187,11 +188,12 @@ def _write_quads(dump: Path, prepared: Prepared, inputs: BuildInputs
             out.write(result.nquads)
             graphs[case_graph_iri(result.case_id)] = result.triples
             graphs[inferred_graph_iri()] += result.inferred
+            merge(counts, result.counts)
 
         results = process_cases(case_files(inputs.cases_dir), prepared, jobs=inputs.jobs,
                                 progress=inputs.progress)
         cases = _collect(results, write)
-    return cases, graphs, reused[0]
+    return cases, graphs, reused[0], counts
 
 
 def _collect(results: Iterator[CaseResult], write: Callable[[CaseResult], None]

@@ -10,6 +10,7 @@ so a rebuild only does this work for case files that changed.
 from __future__ import annotations
 
 import hashlib
+import json
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +27,10 @@ from kgcase.rdf.case_graph import case_to_triples
 from kgcase.rdf.ntriples import ntriples
 from kgcase.rdf.shapes import load_shapes, validate_case_graph
 from kgcase.reason import load_ontology_graph, reason
+from kgcase.summary import Counts, case_counts
+
+#: The layout of cached results; part of the build digest, so a new layout misses old entries.
+CACHE_FORMAT = 2
 
 
 @dataclass(frozen=True)
@@ -52,6 +57,7 @@ class CaseResult:
     inferred: int = 0
     synthetic: bool = False
     cached: bool = False
+    counts: Counts = field(default_factory=dict)  # effect summary counts of this case
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -112,6 +118,7 @@ def process_case(path: Path) -> CaseResult:
                                        "see docs/ontology.md for what the data may say")]
             return result
     inferred = w.rules.apply(triples)
+    result.counts = case_counts(triples)
     result.nquads = ntriples(triples, graph=case_graph_iri(case.id)) + ntriples(
         inferred, graph=inferred_graph_iri())
     result.triples, result.inferred = len(triples), len(inferred)
@@ -134,7 +141,9 @@ def _cache_path(settings: Settings, sha: str) -> Path | None:
 
 def _to_cache(cache: Path, r: CaseResult) -> None:
     cache.parent.mkdir(parents=True, exist_ok=True)
-    head = f"# {r.case_id} {int(r.synthetic)} {r.triples} {r.inferred}\n"
+    counts = [[*key, *value] for key, value in r.counts.items()]
+    head = (f"# {r.case_id} {int(r.synthetic)} {r.triples} {r.inferred}\n"
+            f"# {json.dumps(counts, separators=(',', ':'))}\n")
     tmp = cache.with_suffix(f".tmp{id(r)}")
     tmp.write_text(head + r.nquads, encoding="utf-8")
     tmp.replace(cache)
@@ -142,7 +151,10 @@ def _to_cache(cache: Path, r: CaseResult) -> None:
 
 def _from_cache(path: Path, sha: str, cache: Path) -> CaseResult:
     text = cache.read_text(encoding="utf-8")
-    head, _, body = text.partition("\n")
+    head, _, rest = text.partition("\n")
+    counts_line, _, body = rest.partition("\n")
     _, case_id, synthetic, triples, inferred = head.split(" ")
+    counts = {tuple(row[:4]): tuple(row[4:]) for row in json.loads(counts_line[2:])}
     return CaseResult(path=path, case_id=case_id, sha256=sha, nquads=body, triples=int(triples),
-                      inferred=int(inferred), synthetic=synthetic == "1", cached=True)
+                      inferred=int(inferred), synthetic=synthetic == "1", cached=True,
+                      counts=counts)  # type: ignore[arg-type]

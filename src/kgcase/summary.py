@@ -1,27 +1,30 @@
 """Effect summaries: per drug, target, direction and kind, how many effects, patients and reports.
 
 The graph only changes at build time, so the counts behind the aggregate named questions
-("which drugs were followed by a rise of anti-dsDNA?") are computed once, after the bulk load,
-and stored as :data:`kgcase.vocab.K.EffectSummary` nodes in their own named graph. They are
-counted here by scanning the store's quads in Python, not by SPARQL, so that the tests can hold
-them against the same counts computed by a SPARQL aggregate over the raw effects
-(``tests/test_summary.py``); ``docs/benchmarks.md`` shows the two agree at scale too.
+("which drugs were followed by a rise of anti-dsDNA?") are computed once and stored as
+:data:`kgcase.vocab.K.EffectSummary` nodes in their own named graph. Each worker counts its own
+case (:func:`case_counts`, from the triples it wrote); a patient belongs to one case report, so
+the build adds the per-case counts up exactly (:func:`merge`). They are counted in Python, not
+by SPARQL, so that the tests can hold them against the same counts found by a SPARQL aggregate
+over the raw effects (``tests/test_summary.py``, ``tests/test_scale.py``).
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import pyoxigraph as ox
+from rdflib import URIRef
 
 from kgcase.iris import mint
 from kgcase.vocab import RDF, RDFS, XSD, K
 
-#: (drug, target, direction, kind): the key of one summary.
-Key = tuple[str, str, str, str]
+#: (drug, target, direction, kind) → (effects, patients, case reports).
+Counts = dict[tuple[str, str, str, str], tuple[int, int, int]]
+Triple = tuple[object, object, object]
 
 
 @dataclass(frozen=True)
@@ -37,39 +40,42 @@ class Summary:
     cases: int
 
 
-def _objects(store: ox.Store, predicate: str) -> dict[str, str]:
-    """subject -> object for one functional-by-construction property, over every graph."""
-    node = ox.NamedNode(predicate)
-    return {q.subject.value: q.object.value
-            for q in store.quads_for_pattern(None, node, None, None)
-            if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.NamedNode)}
-
-
-def effect_summaries(store: ox.Store) -> list[Summary]:
-    """Count every observed effect in ``store`` by drug, target, direction and kind."""
-    drug_of = _objects(store, str(K.exposureDrug))
-    case_of = _objects(store, str(K.describedIn))
-    patient_of = _objects(store, str(K.effectInPatient))
-    direction_of = _objects(store, str(K.hasDirection))
-    target_of = _objects(store, str(K.affects))
-    derived = {q.subject.value for q in store.quads_for_pattern(
-        None, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(K.DerivedEffect)), None)}
-    groups: dict[Key, tuple[set[str], set[str], set[str]]] = defaultdict(
-        lambda: (set(), set(), set()))
-    exposure = ox.NamedNode(str(K.effectOfExposure))
-    for quad in store.quads_for_pattern(None, exposure, None, None):
-        effect, exp = quad.subject.value, quad.object.value
-        drug, patient = drug_of.get(exp), patient_of.get(effect)
-        target, direction = target_of.get(effect), direction_of.get(effect)
-        if None in (drug, patient, target, direction) or patient not in case_of:
+def case_counts(triples: Iterable[Triple]) -> Counts:
+    """Count the observed effects among one case report's triples."""
+    by_property: dict[URIRef, dict[object, object]] = defaultdict(dict)
+    wanted = {K.exposureDrug, K.effectInPatient, K.hasDirection, K.affects, K.effectOfExposure}
+    derived: set[object] = set()
+    for s, p, o in triples:
+        if p in wanted:
+            by_property[p][s] = o  # type: ignore[index]
+        elif p == RDF.type and o == K.DerivedEffect:
+            derived.add(s)
+    drug_of = by_property[K.exposureDrug]
+    groups: dict[tuple[str, str, str, str], tuple[set[object], set[object]]] = defaultdict(
+        lambda: (set(), set()))
+    for effect, exposure in by_property[K.effectOfExposure].items():
+        drug = drug_of.get(exposure)
+        patient = by_property[K.effectInPatient].get(effect)
+        target = by_property[K.affects].get(effect)
+        direction = by_property[K.hasDirection].get(effect)
+        if drug is None or patient is None or target is None or direction is None:
             continue  # an incomplete effect is SHACL's to report, not counted here
-        key = (drug, target, direction, "derived" if effect in derived else "stated")
-        effects, patients, cases = groups[key]  # type: ignore[index]
+        kind = "derived" if effect in derived else "stated"
+        effects, patients = groups[(str(drug), str(target), str(direction), kind)]
         effects.add(effect)
-        patients.add(patient)  # type: ignore[arg-type]
-        cases.add(case_of[patient])  # type: ignore[index]
-    return [Summary(*key, effects=len(e), patients=len(p), cases=len(c))
-            for key, (e, p, c) in sorted(groups.items())]
+        patients.add(patient)
+    return {key: (len(e), len(p), 1) for key, (e, p) in groups.items()}
+
+
+def merge(total: Counts, counts: Counts) -> None:
+    """Add one case report's counts to ``total``."""
+    for key, (effects, patients, cases) in counts.items():
+        e, p, c = total.get(key, (0, 0, 0))
+        total[key] = (e + effects, p + patients, c + cases)
+
+
+def summaries(total: Counts) -> list[Summary]:
+    return [Summary(*key, *total[key]) for key in sorted(total)]
 
 
 def summary_iri(s: Summary) -> str:
@@ -77,11 +83,11 @@ def summary_iri(s: Summary) -> str:
     return mint("summary", "effect", hashlib.sha256(key.encode()).hexdigest()[:16])
 
 
-def summary_quads(summaries: list[Summary], graph: str) -> Iterator[ox.Quad]:
+def summary_quads(items: list[Summary], graph: str) -> Iterator[ox.Quad]:
     """The summaries as quads in ``graph``: one :data:`K.EffectSummary` node each."""
     g = ox.NamedNode(graph)
     integer = ox.NamedNode(str(XSD.integer))
-    for s in summaries:
+    for s in items:
         node = ox.NamedNode(summary_iri(s))
         yield ox.Quad(node, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(K.EffectSummary)), g)
         yield ox.Quad(node, ox.NamedNode(str(RDFS.label)),

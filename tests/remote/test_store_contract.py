@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from kgcase.iris import case_graph_iri, inferred_graph_iri, ontology_graph_iri
+from kgcase.iris import case_graph_iri, inferred_graph_iri, ontology_graph_iri, summary_graph_iri
 from kgcase.store import open_store
 from kgcase.store.remote import RemoteStoreError
 from remote.store_contract import (
@@ -36,7 +36,8 @@ def test_contract_open_store_selects_the_backend(backend, built_data_dir):
 
 def test_contract_graphs_are_kgcase_graphs_only(backend):
     assert backend.store.graphs() == sorted(
-        [ontology_graph_iri(), inferred_graph_iri(), case_graph_iri("cabrera-2016")])
+        [ontology_graph_iri(), inferred_graph_iri(), summary_graph_iri(),
+         case_graph_iri("cabrera-2016")])
 
 
 def test_contract_competency_questions_answer_as_embedded(backend, embedded_backend):

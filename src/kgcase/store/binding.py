@@ -1,7 +1,7 @@
 """Bind query parameters as text: a ``VALUES`` block of validated terms serialised by rdflib.
 
 Used for every store. On the embedded store it replaces pyoxigraph's ``substitutions``, which
-pyoxigraph 0.4 applies without pushing the bound value into the plan: a named query whose
+pyoxigraph 0.5 applies without pushing the bound value into the plan: a named query whose
 parameter starts a property path ran for minutes at 10 000 reports where the ``VALUES`` form
 answers in 0.2 s (docs/decisions.md). Terms are checked and serialised, never pasted.
 """
