@@ -144,7 +144,8 @@ def run_named_query(name: str) -> Response:
     bindings = served.named.bind(given)
     plan = Plan(sparql=served.named.sparql, checked=served.checked, select_fmt="json",
                 graph_fmt="json",
-                bindings=tuple(sorted(bindings.items())), representation=fmt.key)
+                bindings=tuple(sorted(bindings.items())), values_binding=True,
+                representation=fmt.key)
     answer = get_service().answer(plan, if_none_match=request.headers.get("If-None-Match"))
     body = render(name, answer.outcome, fmt) if answer.outcome else None
     return to_response(answer, fmt.content_type, body)

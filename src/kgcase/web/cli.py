@@ -164,7 +164,8 @@ def query_command(sparql: str | None, file: Any, name: str | None, params: tuple
         if endpoint:
             _run_remote(endpoint, bind_with_values(text, bindings), checked.form, fmt)
             return
-        plan = Plan(text, checked, "json", "turtle", bindings=tuple(sorted(bindings.items())))
+        plan = Plan(text, checked, "json", "turtle", bindings=tuple(sorted(bindings.items())),
+                    values_binding=True)
         service = QueryService(replace(settings, workers=1))  # one query: one worker
         try:
             outcome = service.answer(plan).outcome

@@ -111,6 +111,9 @@ class Plan:
     default_graphs: tuple[str, ...] | None = None
     named_graphs: tuple[str, ...] | None = None
     bindings: tuple[tuple[str, Term], ...] = ()
+    #: Bind as a VALUES block (named queries) rather than pyoxigraph substitutions (pages):
+    #: each is the faster one for those queries (docs/decisions.md).
+    values_binding: bool = False
     representation: str = ""  # how the caller renders the outcome (part of the ETag only)
 
     def key(self, release_id: str, max_rows: int) -> str:
@@ -173,7 +176,8 @@ class QueryService:
             graph_fmt=plan.graph_fmt, max_rows=self.settings.max_rows,
             default_graphs=plan.default_graphs,
             named_graphs=plan.named_graphs, union_default_graph=not plan.checked.has_dataset,
-            bindings=plan.bindings, timeout_s=self.settings.timeout_s,
+            bindings=plan.bindings, values_binding=plan.values_binding,
+            timeout_s=self.settings.timeout_s,
         )
         outcome = self.pool.run(job, timeout_s=self.settings.timeout_s)
         if plan.checked.cacheable:

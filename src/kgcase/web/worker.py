@@ -61,6 +61,7 @@ class Job:
     named_graphs: tuple[str, ...] | None = None
     union_default_graph: bool = True  # False when the query has FROM / FROM NAMED
     bindings: tuple[tuple[str, Term], ...] = ()
+    values_binding: bool = False  # embedded: bind as VALUES, not substitutions (store.binding)
     list_graphs: bool = False  # answer the named graphs of the release instead
     timeout_s: float = 30.0  # a remote store's HTTP time limit (the pool kills past it anyway)
 
@@ -139,7 +140,10 @@ def execute(store: ox.Store | RemoteStore, job: Job) -> Outcome:
             options["substitutions"] = {ox.Variable(name): term for name, term in job.bindings}
     try:
         if job.bindings and not isinstance(store, RemoteStore):
-            sparql = bind_values(sparql, dict(job.bindings))  # not substitutions: store.binding
+            if job.values_binding:
+                sparql = bind_values(sparql, dict(job.bindings))
+            else:
+                options["substitutions"] = {ox.Variable(k): term for k, term in job.bindings}
         if job.list_graphs:
             names = sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
             return Outcome(json.dumps(names).encode(), count=len(names))

@@ -188,7 +188,8 @@ def named_query_page(name: str) -> Response:
         try:
             bindings = served.named.bind(given)
             plan = Plan(sparql=served.named.sparql, checked=served.checked, select_fmt="json",
-                        graph_fmt="json", bindings=tuple(sorted(bindings.items())))
+                        graph_fmt="json", bindings=tuple(sorted(bindings.items())),
+                        values_binding=True)
             table = result_table(get_service().answer(plan).outcome)
             query = urlencode({**{k: v for k, v in given.items() if v}})
             table.downloads = [(f"/api/queries/{name}?{query}{'&' if query else ''}_format={f}",
