@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import platform
-import resource
 import shutil
 import subprocess
 import sys
@@ -37,24 +36,55 @@ def _du(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
-def bench(n: int, work: Path) -> dict[str, object]:
-    corpus = work / f"corpus-{n}"
+def corpus_dir(work: Path, n: int) -> Path:
+    return work / f"corpus-{n}"
+
+
+def data_dir(work: Path, n: int) -> Path:
+    return work / f"data-{n}"
+
+
+def dump_path(work: Path, n: int) -> Path:
+    return work / f"dump-{n}.nq"
+
+
+def run_measured(command: list[str]) -> tuple[float, int]:
+    """Run ``command``; return its wall time (s) and the peak RSS (kB) of it or a descendant.
+
+    ``wait4`` reports this one process tree only, unlike ``RUSAGE_CHILDREN`` (which also holds
+    every other child this process ever waited for, servers included).
+    """
+    with tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=err)
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode:
+            err.seek(0)
+            raise subprocess.CalledProcessError(process.returncode, command,
+                                                stderr=err.read().decode(errors="replace"))
+    return wall, usage.ru_maxrss
+
+
+def bench(n: int, work: Path, *, keep_dump: bool = False) -> dict[str, object]:
+    """Synthesize and build N reports plus the seed cases; bulk-load the same quads raw.
+
+    The corpus, data directory and (with ``keep_dump``) N-Quads stay in ``work``
+    (:func:`corpus_dir`, :func:`data_dir`, :func:`dump_path`).
+    """
+    corpus = corpus_dir(work, n)
+    shutil.copytree(ROOT / "cases", corpus)
     subprocess.run([sys.executable, "-m", "kgcase.cli", "synth", str(n), "--seed", "7",
-                    "--out", str(corpus / "synthetic")], check=True, capture_output=True)
-    shutil.copy(ROOT / "cases" / "cabrera-2016.yaml", corpus)
-    shutil.copytree(ROOT / "cases" / "sources", corpus / "sources")
-    data = work / f"data-{n}"
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "kgcase.cli", "build", "--cases", str(corpus),
-                    "--data-dir", str(data), "--quiet", "--no-cache"], check=True,
+                    "--out", str(corpus / "synthetic"), "--quiet"], check=True,
                    capture_output=True)
-    wall = time.perf_counter() - start
-    peak_kb = max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, before)
+    data = data_dir(work, n)
+    wall, peak_kb = run_measured([sys.executable, "-m", "kgcase.cli", "build", "--cases",
+                                  str(corpus), "--data-dir", str(data), "--quiet", "--no-cache"])
     release = json.loads((data / "current" / "release.json").read_text())
     store_bytes = _du(data / "current" / "oxigraph")
     # the raw engine on the same quads: dump them, then time bulk_load alone
-    dump = work / f"dump-{n}.nq"
+    dump = dump_path(work, n)
     ox.Store.read_only(str(data / "current" / "oxigraph")).dump(
         output=str(dump), format=ox.RdfFormat.N_QUADS)
     raw_dir = work / f"raw-{n}"
@@ -65,7 +95,8 @@ def bench(n: int, work: Path) -> dict[str, object]:
     raw_s = time.perf_counter() - t0
     del raw
     shutil.rmtree(raw_dir)
-    dump.unlink()
+    if not keep_dump:
+        dump.unlink()
     ours_load = release["stages"]["store"]
     return {"n": n, "triples": release["triples"], "wall_s": round(wall, 1),
             "stages": release["stages"], "peak_rss_mb": round(peak_kb / 1024),

@@ -77,11 +77,12 @@ def machine() -> str:
     return f"{os.cpu_count()} CPUs (`nproc`), {platform.machine()}, {model}"
 
 
-def start(command: list[str], ready_url: str, log: Path) -> subprocess.Popen[bytes]:
-    """Start a server and wait until ``ready_url`` answers."""
+def start(command: list[str], ready_url: str, log: Path,
+          deadline_s: float = 300) -> subprocess.Popen[bytes]:
+    """Start a server and wait (up to ``deadline_s``) until ``ready_url`` answers."""
     with log.open("wb") as out:
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
-    deadline = time.monotonic() + 300
+    deadline = time.monotonic() + deadline_s
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise SystemExit(f"{command[:3]} exited:\n{log.read_text()}")
@@ -118,7 +119,7 @@ class Stats:
 
 
 def load(base: str, make: Callable[[random.Random], Request], clients: int,
-         seconds: float) -> Stats:
+         seconds: float, headers: dict[str, str] | None = None) -> Stats:
     """Run ``clients`` threads issuing ``make(rng)`` requests until ``seconds`` have passed."""
     latencies: list[float] = []
     errors = [0]
@@ -133,7 +134,8 @@ def load(base: str, make: Callable[[random.Random], Request], clients: int,
                 path, params = make(rng)
                 t0 = time.perf_counter()
                 try:
-                    ok = session.get(base + path, params=params, timeout=60).status_code == 200
+                    ok = session.get(base + path, params=params, headers=headers,
+                                     timeout=60).status_code == 200
                 except requests.RequestException:
                     ok = False
                 mine.append(time.perf_counter() - t0)
@@ -190,22 +192,52 @@ def server_pids(base: str, process: subprocess.Popen[bytes]) -> list[int]:
     return [process.pid, *health["workers"]["pids"]]
 
 
-def serve_rdflib(trig: str, port: int) -> None:
-    """The minimal rdflib-engine endpoint: GET /sparql?query=… -> SPARQL JSON."""
+def serve_rdflib(path: str, port: int, timeout_s: float = 0) -> None:
+    """The minimal rdflib-engine endpoint: ``/sparql?query=…`` (GET or form POST) -> SPARQL JSON.
+
+    ``path`` is TriG, or N-Quads if it ends in ``.nq``. With ``timeout_s``, a query still running
+    after that long is interrupted (an exception raised in its thread) and answered with 503.
+    """
+    import ctypes
+    from urllib.parse import parse_qs
+
     import rdflib
     import waitress
 
     dataset = rdflib.Dataset(default_union=True)
-    dataset.parse(trig, format="trig")
+    dataset.parse(path, format="nquads" if path.endswith(".nq") else "trig")
     lock = threading.Lock()  # rdflib's query parser is not thread-safe
 
+    def answer(query: str, out: dict[str, bytes]) -> None:
+        try:
+            with lock:
+                out["body"] = dataset.query(query).serialize(format="json")
+        except TimeoutError:
+            pass
+        except Exception as exc:  # the engine's own failure, reported to the client
+            out["error"] = f"{type(exc).__name__}: {exc}".encode()
+
     def app(environ, start_response):  # a plain WSGI callable
-        from urllib.parse import parse_qs
-        query = parse_qs(environ.get("QUERY_STRING", "")).get("query", ["ASK {}"])[0]
-        with lock:
-            body = dataset.query(query).serialize(format="json")
+        form = parse_qs(environ.get("QUERY_STRING", ""))
+        if environ["REQUEST_METHOD"] == "POST":
+            size = int(environ.get("CONTENT_LENGTH") or 0)
+            form.update(parse_qs(environ["wsgi.input"].read(size).decode()))
+        out: dict[str, bytes] = {}
+        worker = threading.Thread(target=answer, args=(form.get("query", ["ASK {}"])[0], out))
+        worker.start()
+        worker.join(timeout_s or None)
+        if worker.is_alive():  # interrupt the pure-Python engine at its next bytecode
+            ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(worker.ident),
+                                                       ctypes.py_object(TimeoutError))
+            worker.join()
+        if "error" in out:
+            start_response("500 Internal Server Error", [("Content-Type", "text/plain")])
+            return [out["error"]]
+        if "body" not in out:
+            start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
+            return [b"query timeout\n"]
         start_response("200 OK", [("Content-Type", "application/sparql-results+json")])
-        return [body]
+        return [out["body"]]
 
     waitress.serve(app, host="127.0.0.1", port=port, threads=8, _quiet=True)
 
@@ -329,9 +361,10 @@ def main() -> None:
     parser.add_argument("--soak-clients", type=int, default=16)
     parser.add_argument("--markdown", type=Path, help="rewrite this file's SPARQL service section")
     parser.add_argument("--serve-rdflib", nargs=2, metavar=("TRIG", "PORT"), help=argparse.SUPPRESS)
+    parser.add_argument("--serve-timeout", type=float, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve_rdflib:
-        serve_rdflib(args.serve_rdflib[0], int(args.serve_rdflib[1]))
+        serve_rdflib(args.serve_rdflib[0], int(args.serve_rdflib[1]), args.serve_timeout)
         return
     with tempfile.TemporaryDirectory(prefix="kgcase-bench-") as workdir:
         section = run(args, Path(workdir))

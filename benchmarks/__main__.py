@@ -1,0 +1,44 @@
+"""Benchmarks: ``python -m benchmarks <command> …`` (``--help`` on each command).
+
+    scale    build + named queries + pages + lookups against N, on every engine, with plots
+    build    build cost against N (bench_build.py)
+    remote   named queries through kgcase on embedded, Oxigraph and Virtuoso (bench_remote.py)
+    service  kgcase's /sparql beside oxigraph and rdflib under load (bench_service.py)
+    pages    entity page latency (bench_pages.py)
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+SCRIPTS = {"build": "bench_build", "remote": "bench_remote", "service": "bench_service",
+           "pages": "bench_pages"}
+
+
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+    from benchmarks.scale import run
+
+    run.add_arguments(commands.add_parser("scale", help="cost against N on every engine"))
+    for name, module in SCRIPTS.items():
+        commands.add_parser(name, help=f"benchmarks/{module}.py", add_help=False)
+    args, rest = parser.parse_known_args(argv)
+    if args.command == "scale":
+        if rest:
+            parser.error(f"unrecognized arguments: {' '.join(rest)}")
+        run.main(args, argv[1:])
+        return
+    module = importlib.import_module(f"benchmarks.{SCRIPTS[args.command]}")
+    sys.argv = [f"benchmarks/{SCRIPTS[args.command]}.py", *rest]
+    if args.command == "build":  # its main takes the sizes
+        module.main([int(a) for a in rest] or [100, 1000])
+    else:
+        module.main()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,143 @@
+"""The scale benchmark's pure parts: tables, the Scale section, plots, answer classification and
+parameter drawing (on the seed build). No timings, no servers."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import pyoxigraph as ox
+import pytest
+import requests
+
+from conftest import QUERIES, ROOT
+from kgcase.queries import load_catalogue
+
+if str(ROOT) not in sys.path:  # `pytest` alone does not put the repository root there
+    sys.path.append(str(ROOT))
+from benchmarks.scale import client, params, plots, report
+
+
+def _summary(p50: float, *, rows: list[int | None], timeouts: int = 0, errors: int = 0,
+             message: str = "") -> dict:
+    return {"requests": len(rows), "timeouts": timeouts, "errors": errors, "p50_ms": p50,
+            "p99_ms": p50 * 2, "rows": rows, "distinct_params": len(rows), "message": message}
+
+
+def _result(n: int, scale: float, *, rdflib: bool) -> dict:
+    build = {"n": n, "triples": 800 * n, "wall_s": 10 * scale, "peak_rss_mb": int(300 * scale),
+             "store_mb": int(16 * scale), "raw_bulk_load_s": 0.5 * scale,
+             "load_ratio_vs_raw": 0.9,
+             "stages": {"ontology": 1.5, "cases": 7 * scale, "store": 0.5 * scale,
+                        "total": 9 * scale}}
+    queries = {
+        "effects_of_drug": {
+            "kgcase-cold": _summary(5 * scale, rows=[3, 0, 2]),
+            "kgcase-warm": _summary(1.0, rows=[3, 3, 3]),
+            "oxigraph": _summary(3 * scale, rows=[3, 0, 2]),
+            "virtuoso": _summary(9 * scale, rows=[3, 0, 1]),  # a wrong answer: dagger
+        },
+        "overlap_components": {
+            "kgcase-cold": _summary(40 * scale, rows=[1, None], timeouts=1),
+            "kgcase-warm": _summary(1.0, rows=[1, 1]),
+            "oxigraph": _summary(30000.0, rows=[None, None], timeouts=2),
+            "virtuoso": _summary(20.0, rows=[None], errors=1, message="HTTP 500: SR186"),
+        },
+    }
+    if rdflib:
+        for name in queries:
+            queries[name]["rdflib"] = _summary(50 * scale, rows=[3, 1, 2])
+    return {"n": n, "build": build, "queries": queries,
+            "loads": {"virtuoso": 2.0 * scale, **({"rdflib": 3.0 * scale} if rdflib else {})},
+            "skipped": {} if rdflib else {"rdflib": "skipped: too large"},
+            "pages": {"drug": {"path": "/KGCASE_0000100", "p50_ms": 40.0, "p99_ms": 80.0,
+                               "errors": 0}},
+            "lookups": {"kgcase-cold": {"rate": 700.0, "p50_ms": 9.0, "p99_ms": 25.0,
+                                        "requests": 3500, "errors": 0}},
+            "params": {}}
+
+
+@pytest.fixture
+def doc() -> dict:
+    return {"date": "2026-01-01 00:00 UTC", "machine": "test CPU, 2 cores",
+            "command": "python -m benchmarks scale --sizes 100,1000", "took": "1 min",
+            "json": "benchmarks/results/scale-x.json", "load_average": [1.0, 2.0],
+            "settings": {"repeat": 3, "timeout_s": 30.0, "clients": 8, "seconds": 5.0,
+                         "workers": 4, "engines": list(report.ENGINES),
+                         "rdflib_max_triples": 100_000, "virtuoso_buffers": 0},
+            "results": [_result(100, 1.0, rdflib=True), _result(1000, 10.0, rdflib=False)]}
+
+
+def test_section_tables_mark_timeouts_errors_skips_and_wrong_answers(doc):
+    text = report.section(doc, {"build": "img/scale-build.png", "queries": "img/q.png"})
+    assert text.startswith(report.HEADING + "\n")
+    assert "`python -m benchmarks scale --sizes 100,1000`" in text
+    assert "![Build cost against N](img/scale-build.png)" in text
+    lines = {line.split(" | ")[0] + " | " + line.split(" | ")[1]: line
+             for line in text.splitlines() if line.startswith("| `")}
+    effects = lines["| `effects_of_drug` | 100"]
+    assert "| 2/3 |" in effects and "9.0 / 18.0 †" in effects and "5.0 / 10.0 |" in effects
+    overlap = lines["| `overlap_components` | 1,000"]
+    assert "(1 timeouts)" in overlap and "timeout (2/2)" in overlap
+    assert "error: HTTP 500: SR186" in overlap and overlap.endswith("skipped: too large |")
+    assert "| 1,000 | 800,000 | 90.0 |" in text  # build row: N, triples, total
+    assert "| kgcase-cold | 700 req/s, p99 25.0 ms | 700 req/s, p99 25.0 ms |" in text
+
+
+def test_write_section_replaces_only_the_scale_section(tmp_path, doc):
+    path = tmp_path / "benchmarks.md"
+    path.write_text("# Benchmarks\n\n## Before\n\nkeep 1\n\n## After\n\nkeep 2\n")
+    images = {"build": "b.png", "queries": "q.png"}
+    report.write_section(path, report.section(doc, images))
+    first = path.read_text()
+    assert first.index("## Before") < first.index("## After") < first.index(report.HEADING)
+    doc["date"] = "2026-02-02 00:00 UTC"
+    report.write_section(path, report.section(doc, images))
+    second = path.read_text()
+    assert second.count(report.HEADING + "\n") == 1 and "2026-02-02" in second
+    assert "2026-01-01" not in second and "keep 1" in second and "keep 2" in second
+    # a Scale section in the middle is replaced in place
+    path.write_text("# B\n\n## Scale\n\nold\n\n## After\n\nkeep\n")
+    report.write_section(path, "## Scale\n\nnew\n")
+    assert path.read_text() == "# B\n\n## Scale\n\nnew\n\n## After\n\nkeep\n"
+
+
+def test_plots_are_written_as_png(tmp_path, doc):
+    plots.plot_build(doc, tmp_path / "build.png")
+    plots.plot_queries(json.loads(json.dumps(doc)), tmp_path / "queries.png")
+    for name in ("build.png", "queries.png"):
+        assert (tmp_path / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def _response(status: int, body: str, **headers: str) -> requests.Response:
+    response = requests.Response()
+    response.status_code, response._content = status, body.encode()
+    response.headers.update(headers)
+    return response
+
+
+def test_classify_answers_of_each_engine():
+    rows = '{"head": {"vars": ["x"]}, "results": {"bindings": [{}, {}]}}'
+    assert client.classify(_response(200, rows)) == ("ok", 2, "")
+    assert client.classify(_response(200, '{"ok": true, "rows": [{}]}'))[:2] == ("ok", 1)
+    cancelled = '{"head":{"vars":["n"]},"results":{"bindings":[The SPARQL operation has been ' \
+        'cancelled'
+    assert client.classify(_response(200, cancelled))[0] == "timeout"
+    assert client.classify(_response(200, rows, **{"X-SQL-State": "S1TAT"}))[0] == "timeout"
+    assert client.classify(_response(503, '{"ok": false}'))[0] == "timeout"
+    assert client.classify(_response(400, "bad query"))[::2] == ("error", "HTTP 400: bad query")
+
+
+def test_parameter_values_come_from_the_seed_store(built_data_dir):
+    store = ox.Store.read_only(str(built_data_dir / "current" / "oxigraph"))
+    catalogue = load_catalogue(QUERIES)
+    for query in catalogue.values():
+        drawn = params.draw(store, query, 6)
+        assert len(drawn.values) == 6
+        for param in query.params:  # the example first, every value bindable
+            assert drawn.values[0][param.name] == param.to_term(param.example).value
+        for values in drawn.values:
+            query.bind(values)
+    effects = params.draw(store, catalogue["effects_of_drug"], 6)
+    assert effects.sources == {"drug": "name"} and effects.distinct > 1
+    assert params.patients(store)
