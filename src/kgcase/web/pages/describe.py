@@ -1,9 +1,10 @@
 """Describe any resource: label, types, definition, synonyms, mappings, grouped properties,
 incoming links with counts, the class view (parents, children, axioms, inferred) and evidence.
 
-:func:`describe` runs one query for the statements and incoming links, and only when needed one
-for blank-node structure and axiom annotations, one for class-expression usages and one for
-evidence. Everything it returns is a dataclass the template renders or the JSON twin dumps.
+:func:`describe` runs two queries side by side for the statements, incoming links and use as a
+predicate, and only when needed one for blank-node structure and axiom annotations, one for
+class-expression usages and one for evidence. Everything it returns is a dataclass the template
+renders or the JSON twin dumps.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from kgcase.web.pages.model import (
     literal,
     ref,
 )
-from kgcase.web.pages.runner import Node, Row, iri, select, select_all
+from kgcase.web.pages.runner import Node, Row, iri, select_all
 
 MAPPINGS = [SKOS + m for m in ("exactMatch", "closeMatch", "narrowMatch", "broadMatch",
                                "relatedMatch")] + [OIO + "hasDbXref"]
@@ -113,6 +114,17 @@ def _group(predicate: str) -> str:
     return "Facts"
 
 
+def _order(v: Value) -> tuple[bool, str, str]:
+    """Asserted before inferred, then by label; equal labels by IRI, not in the store's order
+    (which differs between backends, and only the first dozen incoming links are shown)."""
+    return v.inferred, (v.ref.label if v.ref else v.text) or "", v.ref.iri if v.ref else ""
+
+
+def _order_lower(v: Value) -> tuple[bool, str, str]:
+    """:func:`_order` with labels compared case-insensitively."""
+    return v.inferred, v.ref.label.lower() if v.ref else "", v.ref.iri if v.ref else ""
+
+
 class _Builder:
     """Turns the rows of one resource into an :class:`Entity`."""
 
@@ -176,7 +188,7 @@ class _Builder:
 
     def values(self, predicate: str) -> list[Value]:
         found = [self.value(p, o, g) for (p, o), g in self.out.items() if p == predicate]
-        return sorted(found, key=lambda v: (v.inferred, (v.ref.label if v.ref else v.text) or ""))
+        return sorted(found, key=_order)
 
     def entity(self) -> Entity:
         label_values = self.values(RDFS + "label") or self.values(DCTERMS + "title")
@@ -253,7 +265,7 @@ class _Builder:
                                            key=lambda kv: self.ref(kv[0]).label.lower()):
             subjects = [Value(ref=self.ref(s), inferred=g == {self.inferred})
                         for s, g in self.incoming.get(p, {}).items()]
-            subjects.sort(key=lambda v: (v.inferred, v.ref.label.lower() if v.ref else ""))
+            subjects.sort(key=_order_lower)
             out.append(Incoming(self.ref(p), n, subjects, nb))
         return out
 
@@ -266,7 +278,7 @@ class _Builder:
         instances = [Value(ref=self.ref(s), inferred=g == {self.inferred})
                      for s, g in self.incoming.get(RDF + "type", {}).items()]
         for items in (children, instances):
-            items.sort(key=lambda v: (v.inferred, v.ref.label.lower() if v.ref else ""))
+            items.sort(key=_order_lower)
         return ClassView(parents, axioms, children, instances,
                          self.counts.get(RDF + "type", [0])[0])
 
@@ -288,12 +300,14 @@ def describe(subject: str, more: Callable[[list[str]], dict[str, str]] = lambda 
              ) -> tuple[Entity, dict[str, list[Row]]] | None:
     """Everything the page of ``subject`` shows in general; ``None`` if the graph lacks it.
 
-    One query for its statements and incoming links, then one parallel batch: its blank-node
+    Two parallel queries for its statements, incoming links and use as a predicate (one would
+    crash Virtuoso 7.2.5: ``sparqltext.USED``), then one parallel batch: its blank-node
     structure, usages and evidence as needed, and the queries ``more(kinds)`` names (each bound
     to ``?s``), whose rows come back by name.
     """
     bound = iri(subject)
-    rows = select(Q.RESOURCE, s=bound)
+    rows = [row for part in select_all([(Q.RESOURCE, {"s": bound}), (Q.USED, {"s": bound})])
+            for row in part]
     if not any(row["dir"].value != "used" or int(row["n"].value) for row in rows):
         return None
     builder = _Builder(subject, rows)

@@ -34,8 +34,8 @@ def _k(name: str) -> str:
 
 
 #: Outgoing triples with labels, incoming counts per predicate (from IRIs and from class
-#: expressions), how often it is used as a predicate, and a sample of incoming IRIs:
-#: everything a page shows of any resource.
+#: expressions) and a sample of incoming IRIs: with :data:`USED`, everything a page shows of
+#: any resource.
 RESOURCE = PREFIXES + f"""
 SELECT ?s ?dir ?p ?o ?g ?pl ?ol ?n ?nb WHERE {{
   {{ GRAPH ?g {{ ?s ?p ?o }} BIND("out" AS ?dir)
@@ -46,19 +46,31 @@ SELECT ?s ?dir ?p ?o ?g ?pl ?ol ?n ?nb WHERE {{
      }} GROUP BY ?s ?p ?g }}
      BIND("count" AS ?dir) OPTIONAL {{ ?p rdfs:label ?pl }} }}
   UNION
-  {{ {{ SELECT ?s (COUNT(*) AS ?n) WHERE {{ ?x ?s ?y }} GROUP BY ?s }} BIND("used" AS ?dir) }}
-  UNION
   {{ {{ SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?o ?p ?s }} FILTER(isIRI(?o)) }}
        LIMIT {INCOMING_SAMPLE} }}
      BIND("in" AS ?dir) OPTIONAL {{ ?p rdfs:label ?pl }} OPTIONAL {{ ?o rdfs:label ?ol }} }}
 }}"""
 
+#: How often a resource is used as a predicate, in rows shaped as :data:`RESOURCE`'s. A query of
+#: its own, run beside it: as a fourth branch of that UNION, Virtuoso 7.2.5 segfaults on the
+#: page of a property after a few other pages (measured: KGCASE_0000188, KGCASE_0000190, then
+#: KGCASE_0001001 on a fresh server).
+USED = PREFIXES + """
+SELECT ?s ?dir ?n WHERE {
+  { SELECT ?s (COUNT(*) AS ?n) WHERE { ?x ?s ?y } GROUP BY ?s } BIND("used" AS ?dir)
+}"""
+
 #: The blank-node structure under a resource (class expressions, lists) and the OWL axiom
-#: annotations on its statements (a definition's xref, a synonym's source).
+#: annotations on its statements (a definition's xref, a synonym's source). The path walk is a
+#: sub-SELECT of its own: Virtuoso 7.2's compiler rejects it with ``BIND`` in the same group
+#: under the ``UNION`` ("SP031 … sparp_gp_deprecate(): equiv replaces filter but under
+#: deprecation"); the answer is the same.
 STRUCTURE = PREFIXES + f"""
 SELECT ?s ?part ?b ?p ?o ?ol WHERE {{
-  {{ ?s ?p0 ?b0 FILTER(isBlank(?b0)) ?b0 {EXPRESSION_PATH} ?b FILTER(isBlank(?b))
-     ?b ?p ?o BIND("expr" AS ?part) }}
+  {{ {{ SELECT ?s ?b ?p ?o WHERE {{
+        ?s ?p0 ?b0 FILTER(isBlank(?b0)) ?b0 {EXPRESSION_PATH} ?b FILTER(isBlank(?b)) ?b ?p ?o
+     }} }}
+     BIND("expr" AS ?part) }}
   UNION
   {{ ?b owl:annotatedSource ?s ; ?p ?o BIND("annotation" AS ?part) }}
   OPTIONAL {{ ?o rdfs:label ?ol }}
@@ -105,10 +117,14 @@ _EFFECT_BODY = f"""
 """
 _EFFECT_VARS = ("?effect ?kind ?d ?dl ?t ?tl ?dir ?dirl ?patient ?pl ?case ?cl ?from ?froml ?fromm "
                 "?to ?tol ?tom ?before ?after ?certl")
-#: The sentence or table cells each effect rests on (a derived effect: its two measurements').
+#: The sentence or table cells each effect rests on (a derived effect: its two measurements'):
+#: the source itself or what it was derived from, i.e. ``?src prov:wasDerivedFrom? ?ev``, spelt
+#: as a UNION because Virtuoso 7.2 drops most rows of that ``?`` path when the query also walks
+#: ``rdfs:subClassOf*``.
 _EVIDENCE_BODY = f"""
   ?effect {_k("effectOfExposure")} ?exposure ; prov:wasDerivedFrom ?src .
-  ?src prov:wasDerivedFrom? ?ev . ?ev prov:wasQuotedFrom ?case .
+  {{ ?src prov:wasQuotedFrom ?case BIND(?src AS ?ev) }}
+  UNION {{ ?src prov:wasDerivedFrom ?ev FILTER(!sameTerm(?ev, ?src)) ?ev prov:wasQuotedFrom ?case }}
   OPTIONAL {{ ?ev {_k("quote")} ?quote }} OPTIONAL {{ ?ev {_k("sectionName")} ?section }}
   OPTIONAL {{ ?ev {_k("tableName")} ?table }} OPTIONAL {{ ?ev {_k("tableRow")} ?row }}
   OPTIONAL {{ ?ev {_k("tableColumn")} ?col }} OPTIONAL {{ ?ev prov:value ?printed }}
@@ -255,10 +271,13 @@ _SEARCHED = (f"rdfs:label oio:hasExactSynonym oio:hasRelatedSynonym oio:hasNarro
              f"oio:hasBroadSynonym <{IAO_DEFINITION}>")
 
 #: Search labels and synonyms (``?q`` lower case): exact, then prefix, then word start, then
-#: anywhere; classes before individuals; shorter first. Definitions match last.
+#: anywhere; classes before individuals; shorter first. Definitions match last. Equal ranks and
+#: lengths go by text and IRI, and the outer query is ordered too (down to the label and type
+#: shown): otherwise which 80 are kept, which dozen come first and which of two labels is shown
+#: follow the store's own order (Virtuoso's differs from Oxigraph's).
 SEARCH = PREFIXES + f"""
 SELECT ?q ?s ?text ?prop ?rank ?label ?type ?typel WHERE {{
-  {{ SELECT ?q ?s ?text ?prop ?rank WHERE {{
+  {{ SELECT ?q ?s ?text ?prop ?rank ?lt WHERE {{
        VALUES ?prop {{ {_SEARCHED} }}
        ?s ?prop ?text FILTER(isIRI(?s))
        BIND(LCASE(STR(?text)) AS ?lt)
@@ -267,11 +286,12 @@ SELECT ?q ?s ?text ?prop ?rank ?label ?type ?typel WHERE {{
             IF(CONTAINS(?lt, CONCAT(" ", ?q)) || CONTAINS(?lt, CONCAT("-", ?q)), 2, 3)))
             + IF(?prop = rdfs:label, 0, 0.5) + IF(?prop = <{IAO_DEFINITION}>, 4, 0)
             + IF(EXISTS {{ ?s a owl:Class }}, 0, 0.25) AS ?rank)
-     }} ORDER BY ?rank STRLEN(?lt) LIMIT 80 }}
+     }} ORDER BY ?rank STRLEN(?lt) ?lt STR(?s) STR(?prop) STR(?text) LIMIT 80 }}
   OPTIONAL {{ ?s rdfs:label ?label }}
   OPTIONAL {{ ?s a ?type FILTER(isIRI(?type) && ?type != owl:NamedIndividual)
              OPTIONAL {{ ?type rdfs:label ?typel }} }}
-}}"""
+}} ORDER BY ?rank STRLEN(?lt) ?lt STR(?s) STR(?prop) STR(?text) STR(?label) STR(?type)
+           STR(?typel)"""
 
 #: Whether a resource exists (as subject or object) and which ontology document it names.
 KIND = PREFIXES + """
@@ -305,7 +325,8 @@ CONSTRUCT { ?s ?p ?o } WHERE {
 LABELS = PREFIXES + "SELECT ?s ?l WHERE {{ {values} ?s rdfs:label ?l }}"
 
 #: Every page query, by name (a test runs each through the safety gate).
-ALL = {"RESOURCE": RESOURCE, "STRUCTURE": STRUCTURE, "USAGES": USAGES, "EVIDENCE": EVIDENCE,
+ALL = {"RESOURCE": RESOURCE, "USED": USED, "STRUCTURE": STRUCTURE, "USAGES": USAGES,
+       "EVIDENCE": EVIDENCE,
        "EFFECTS_OF_DRUG": EFFECTS_OF_DRUG, "EFFECTS_ON_TARGET": EFFECTS_ON_TARGET,
        "EFFECT_EVIDENCE_OF_DRUG": EFFECT_EVIDENCE_OF_DRUG,
        "EFFECT_EVIDENCE_ON_TARGET": EFFECT_EVIDENCE_ON_TARGET,
