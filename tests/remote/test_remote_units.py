@@ -13,7 +13,7 @@ from kgcase.config import load_settings
 from kgcase.errors import StoreUnavailableError
 from kgcase.store import EmbeddedStore, open_store
 from kgcase.store.binding import bind_values, term_n3
-from kgcase.store.remote import RemoteRefusedError, RemoteStore, parse_store_url
+from kgcase.store.remote import RemoteRefusedError, RemoteStore, has_repeated_path, parse_store_url
 from kgcase.store.remote_load import RemoteLoadError, split_chunks, staging_graph
 from kgcase.web.service import QueryService
 
@@ -166,3 +166,18 @@ def test_virtuoso_extensions_are_not_forwarded(fake_store):
         with pytest.raises(RemoteRefusedError):
             store.select(query)
     store.close()
+
+
+@pytest.mark.parametrize(("sparql", "expected"), [
+    ("SELECT * WHERE { ?c rdfs:subClassOf* <urn:x> }", True),
+    ("SELECT * WHERE { ?s <urn:p>+ ?o }", True),
+    ("SELECT * WHERE { ?l (rdf:rest)*/rdf:first ?x }", True),
+    ("SELECT * WHERE { ?s a* ?o }", True),
+    ("SELECT * WHERE { ?s a ?o }", False),
+    ("SELECT (COUNT(*) AS ?n) WHERE { ?s <urn:p> \"a*\" } # rdfs:subClassOf*", False),
+    ("SELECT (?a+1 AS ?b) WHERE { ?s <urn:p> ?a }", False),
+    ("SELECT (STRLEN(?x) + 1 AS ?n) WHERE { ?s <urn:p> ?x }", False),
+])
+def test_repeated_paths_are_found_outside_strings_and_comments(sparql, expected):
+    """Virtuoso gets no graph excludes on these (they make it answer nothing)."""
+    assert has_repeated_path(sparql) is expected

@@ -151,7 +151,9 @@ def is_kgcase_graph(iri: str) -> bool:
 
 # --- Virtuoso: property paths -----------------------------------------------------------------
 
-_PATH_REPEAT = re.compile(r"(?<![?$\w])(?:(?:[A-Za-z][\w.-]*)?:[\w.-]*|a|\))\s*[*+]")
+#: A path element with a ``*`` or ``+`` attached: a prefixed name, ``a`` or a ``)`` right before it
+#: (``?x)+ 1`` in arithmetic is written with spaces; a path modifier is not, in practice).
+_PATH_REPEAT = re.compile(r"(?:(?<![?$\w])(?:(?:[A-Za-z][\w.-]*)?:[\w.-]*|a)|\))[*+]")
 
 
 def has_repeated_path(sparql: str) -> bool:
@@ -167,7 +169,7 @@ def has_repeated_path(sparql: str) -> bool:
         skipped = SKIP.match(sparql, position)
         if skipped:
             # an IRI followed by * or + is a path step; a string or comment never is
-            if skipped.group().startswith("<") and re.match(r"\s*[*+]", sparql[skipped.end():]):
+            if skipped.group().startswith("<") and sparql[skipped.end():skipped.end() + 1] in "*+":
                 return True
             position = skipped.end()
             continue
