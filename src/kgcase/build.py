@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
-from rdflib.namespace import OWL, RDF
+from rdflib.namespace import OWL, RDF, RDFS
 from tqdm import tqdm
 
 from kgcase import __version__
@@ -137,7 +137,8 @@ def build(inputs: BuildInputs, *, log: Callable[[str], None] = print) -> Release
             store = ox.Store(str(target / "oxigraph"))
             store.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
         with _stage(stages, "summaries"):
-            quads = list(summary_quads(summaries(counts), summary_graph_iri()))
+            labels = {str(s): str(o) for s, o in prepared.ontology.subject_objects(RDFS.label)}
+            quads = list(summary_quads(summaries(counts), summary_graph_iri(), labels))
             store.bulk_extend(quads)
             graphs[summary_graph_iri()] = len(quads)
         with _stage(stages, "optimise"):

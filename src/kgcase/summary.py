@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -83,15 +83,20 @@ def summary_iri(s: Summary) -> str:
     return mint("summary", "effect", hashlib.sha256(key.encode()).hexdigest()[:16])
 
 
-def summary_quads(items: list[Summary], graph: str) -> Iterator[ox.Quad]:
-    """The summaries as quads in ``graph``: one :data:`K.EffectSummary` node each."""
+def summary_quads(items: list[Summary], graph: str,
+                  labels: Mapping[str, str] | None = None) -> Iterator[ox.Quad]:
+    """The summaries as quads in ``graph``: one :data:`K.EffectSummary` node each, labelled
+    with the drug, target and direction (``labels``: IRI → label, e.g. the ontology's)."""
+    labels = labels or {}
     g = ox.NamedNode(graph)
     integer = ox.NamedNode(str(XSD.integer))
     for s in items:
         node = ox.NamedNode(summary_iri(s))
         yield ox.Quad(node, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(K.EffectSummary)), g)
+        named = ", ".join(labels.get(i, i.rsplit("/", 1)[-1])
+                          for i in (s.drug, s.target, s.direction))
         yield ox.Quad(node, ox.NamedNode(str(RDFS.label)),
-                      ox.Literal(f"effect summary ({s.kind})"), g)
+                      ox.Literal(f"effect summary: {named} ({s.kind})"), g)
         for prop, value in ((K.summarisesDrug, s.drug), (K.summarisesTarget, s.target),
                             (K.summarisesDirection, s.direction)):
             yield ox.Quad(node, ox.NamedNode(str(prop)), ox.NamedNode(value), g)
