@@ -133,17 +133,15 @@ def execute(store: ox.Store | RemoteStore, job: Job) -> Outcome:
     """
     options = _query_options(job)
     sparql = job.sparql
-    if isinstance(store, RemoteStore):
+    remote = isinstance(store, RemoteStore)
+    if remote:
         options["max_rows"] = job.max_rows
         store.timeout_s = job.timeout_s
-        if job.bindings:
-            options["substitutions"] = {ox.Variable(name): term for name, term in job.bindings}
     try:
-        if job.bindings and not isinstance(store, RemoteStore):
-            if job.values_binding:
-                sparql = bind_values(sparql, dict(job.bindings))
-            else:
-                options["substitutions"] = {ox.Variable(k): term for k, term in job.bindings}
+        if job.bindings and job.values_binding and not remote:
+            sparql = bind_values(sparql, dict(job.bindings))
+        elif job.bindings:  # a remote store binds these as VALUES (or BIND) itself
+            options["substitutions"] = {ox.Variable(name): term for name, term in job.bindings}
         if job.list_graphs:
             names = sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
             return Outcome(json.dumps(names).encode(), count=len(names))
