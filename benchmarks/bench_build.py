@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import platform
 import shutil
 import subprocess
 import sys
@@ -22,14 +21,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script too
+from benchmarks.common import machine
+
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def machine() -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text()
-                .splitlines() if line.startswith("model name")), platform.processor())
-    cores = len(os.sched_getaffinity(0))
-    return f"{cpu}, {cores} cores, Python {platform.python_version()}"
 
 
 def _du(path: Path) -> int:

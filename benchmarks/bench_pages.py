@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import re
 import socket
 import subprocess
@@ -30,6 +29,9 @@ from urllib.parse import quote
 import requests
 
 from kgcase.build import BuildInputs, build
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script too
+from benchmarks.common import machine, replace_section
 
 ROOT = Path(__file__).resolve().parents[1]
 HTML = {"Accept": "text/html"}
@@ -64,13 +66,6 @@ class Timing:
     def pct(values: list[float], p: float) -> float:
         ordered = sorted(values)
         return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
-
-
-def machine() -> str:
-    model = next((line.split(":", 1)[1].strip() for line in
-                  Path("/proc/cpuinfo").read_text().splitlines()
-                  if line.startswith("model name")), platform.processor())
-    return f"{os.cpu_count()} CPUs (`nproc`), {platform.machine()}, {model}"
 
 
 def free_port() -> int:
@@ -189,15 +184,6 @@ def markdown(args: argparse.Namespace, triples: int, cached: dict[str, Timing],
     return "\n".join(lines)
 
 
-def write_section(path: Path, section: str) -> None:
-    """Replace the "Entity pages" section of ``path`` (or append it)."""
-    text = path.read_text() if path.exists() else "# Benchmarks\n\n"
-    pattern = re.compile(r"^## Entity pages\n.*?(?=^## |\Z)", re.MULTILINE | re.DOTALL)
-    text = pattern.sub(lambda _m: section, text) if pattern.search(text) else (
-        text.rstrip("\n") + "\n\n" + section)
-    path.write_text(text)
-
-
 def run(args: argparse.Namespace, workdir: Path) -> str:
     started = time.monotonic()
     data_dir = workdir / "data"
@@ -227,7 +213,7 @@ def main() -> None:
         section = run(args, Path(workdir))
     print(section)
     if args.markdown:
-        write_section(args.markdown, section)
+        replace_section(args.markdown, "## Entity pages", section)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import re
 import shutil
 import statistics
@@ -35,7 +34,8 @@ from kgcase.store.embedded import release_dir
 from kgcase.store.remote_load import load_remote, release_graphs
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]  # run as a script too
+from benchmarks.common import machine, replace_section  # noqa: E402
 from remote.servers import free_port, oxigraph_server, virtuoso_server  # noqa: E402
 
 SECTION = "## Remote stores"
@@ -145,12 +145,11 @@ def main() -> None:
                 print(line, flush=True)
                 rows.append(line)
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    machine = f"{os.cpu_count()} CPUs (`nproc`), {platform.machine()}, {_cpu_name()}"
     command = " ".join(["python benchmarks/bench_remote.py", *sys.argv[1:]])
     command = re.sub(r" --markdown \S+", "", command)
     section = "\n".join([
         SECTION, "",
-        f"Run {when} on {machine}, by `{command}`. Data: the seed build plus {args.cases} "
+        f"Run {when} on {machine()}, by `{command}`. Data: the seed build plus {args.cases} "
         f"synthetic reports ({triples} triples in {len(graphs)} named graphs). Each backend is "
         "served by its own `python server.py` (4 workers, result cache off): embedded = the "
         "on-disk pyoxigraph release; oxigraph = `oxigraph serve --union-default-graph` (on "
@@ -164,26 +163,7 @@ def main() -> None:
     ])
     print(section)
     if args.markdown:
-        write_section(args.markdown, section)
-
-
-def write_section(path: Path, section: str) -> None:
-    """Replace (or append) the Remote stores section, keeping everything else."""
-    text = path.read_text()
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.S | re.M)
-    text = pattern.sub(section + "\n", text) if pattern.search(text) else (
-        text.rstrip("\n") + "\n\n" + section)
-    path.write_text(text)
-
-
-def _cpu_name() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
+        replace_section(args.markdown, SECTION, section)
 
 
 if __name__ == "__main__":

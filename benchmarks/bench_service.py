@@ -13,8 +13,6 @@ alone and reports errors and memory. ``--markdown docs/benchmarks.md`` rewrites 
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import random
 import re
 import statistics
@@ -34,6 +32,9 @@ import requests
 from kgcase.queries import load_catalogue
 from kgcase.store import Release, switch_current
 from kgcase.web.binding import bind_with_values
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script too
+from benchmarks.common import machine, replace_section
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "live" / "data"
@@ -68,13 +69,6 @@ def build_data(workdir: Path, cases: int) -> tuple[Path, Path]:
     release.write(target / "release.json")
     switch_current(workdir / "data", target)
     return workdir / "data", trig
-
-
-def machine() -> str:
-    model = next((line.split(":", 1)[1].strip() for line in
-                  Path("/proc/cpuinfo").read_text().splitlines()
-                  if line.startswith("model name")), platform.processor())
-    return f"{os.cpu_count()} CPUs (`nproc`), {platform.machine()}, {model}"
 
 
 def start(command: list[str], ready_url: str, log: Path,
@@ -342,15 +336,6 @@ def markdown(args: argparse.Namespace, triples: int, rows: list[tuple[str, str, 
     return "\n".join(lines)
 
 
-def write_section(path: Path, section: str) -> None:
-    """Replace the "SPARQL service" section of ``path`` (or append it)."""
-    text = path.read_text() if path.exists() else "# Benchmarks\n\n"
-    pattern = re.compile(r"^## SPARQL service\n.*?(?=^## |\Z)", re.MULTILINE | re.DOTALL)
-    text = pattern.sub(lambda _m: section, text) if pattern.search(text) else (
-        text.rstrip("\n") + "\n\n" + section)
-    path.write_text(text)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=2000)
@@ -370,7 +355,7 @@ def main() -> None:
         section = run(args, Path(workdir))
     print(section)
     if args.markdown:
-        write_section(args.markdown, section)
+        replace_section(args.markdown, "## SPARQL service", section)
 
 
 if __name__ == "__main__":

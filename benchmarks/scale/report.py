@@ -7,10 +7,11 @@ Pure functions of the dict that ``run`` writes as JSON, so a saved run can be re
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+
+from benchmarks.common import replace_section
 
 HEADING = "## Scale"
 ENGINES = ("kgcase-cold", "kgcase-warm", "oxigraph", "virtuoso", "rdflib")
@@ -181,15 +182,7 @@ def section(doc: dict[str, Any], images: dict[str, str]) -> str:
 
 def write_section(path: Path, text: str) -> None:
     """Replace the Scale section of ``path`` (or append it), keeping everything else."""
-    old = path.read_text() if path.exists() else "# Benchmarks\n"
-    pattern = re.compile(rf"^{re.escape(HEADING)}\n.*?(?=^## |\Z)", re.S | re.M)
-    body = text.rstrip("\n") + "\n"
-    if pattern.search(old):
-        new = pattern.sub(lambda m: body + ("\n" if m.end() < len(old) else ""), old, count=1)
-    else:
-        new = old.rstrip("\n") + "\n\n" + body
-    path.write_text(new)
-
+    replace_section(path, HEADING, text)
 
 def relative(target: Path, start: Path) -> str:
     return Path(os.path.relpath(target, start)).as_posix()

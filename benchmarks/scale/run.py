@@ -28,6 +28,7 @@ import pyoxigraph as ox
 import requests
 
 from benchmarks import bench_build
+from benchmarks.common import machine
 from benchmarks.scale import client, engines, params, plots, report
 from kgcase.queries import NamedQuery, load_catalogue
 from kgcase.store.embedded import release_dir
@@ -185,12 +186,6 @@ def render(doc: dict[str, Any], img_dir: Path, markdown: Path | None) -> str:
     if markdown:
         report.write_section(markdown, text)
     return text
-
-
-def machine() -> str:
-    mem_kb = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
-                  if line.startswith("MemTotal"))
-    return f"{bench_build.machine()}, {mem_kb / 2**20:.0f} GB RAM"
 
 
 def revision() -> str:
