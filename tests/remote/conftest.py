@@ -8,7 +8,8 @@ names the install command (``tests/remote/install-virtuoso``), never a skip.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -46,36 +47,34 @@ def seed_graphs(built_data_dir: Path) -> list[tuple[str, bytes]]:
     return list(release_graphs(release_dir(built_data_dir)))
 
 
-def _start(name: str, directory: Path) -> Any:
-    starter = oxigraph_server if name == "oxigraph" else virtuoso_server
-    return starter(directory)
+@contextmanager
+def loaded_servers(graphs: list[tuple[str, bytes]], directory: Callable[[str], Path], *,
+                   timeout_s: float = 60, **load_options: Any) -> Iterator[dict[str, Backend]]:
+    """Both servers, each started in ``directory(name)`` and loaded with ``graphs``; stopped
+    on exit. A server that cannot start fails the test, naming how to install it."""
+    started: dict[str, Backend] = {}
+    with ExitStack() as stack:
+        for name in REMOTE:
+            starter = oxigraph_server if name == "oxigraph" else virtuoso_server
+            try:
+                server = stack.enter_context(starter(directory(name)))
+            except ServerStartError as exc:
+                pytest.fail(str(exc), pytrace=False)
+            store = RemoteStore.open(server.descriptor, timeout_s=timeout_s, user=server.user,
+                                     password=server.password)
+            stack.callback(store.close)
+            backend = Backend(name, store, server)
+            backend.load_report = backend.load(graphs, **load_options)
+            started[name] = backend
+        yield started
 
 
 @pytest.fixture(scope="session")
 def remote_servers(tmp_path_factory: pytest.TempPathFactory,
                    seed_graphs: list[tuple[str, bytes]]) -> Iterator[dict[str, Backend]]:
     """Both servers, started and loaded with the seed build (small chunks: staging is used)."""
-    started: dict[str, Backend] = {}
-    contexts = []
-    try:
-        for name in REMOTE:
-            context = _start(name, tmp_path_factory.mktemp(name))
-            try:
-                server = context.__enter__()
-            except ServerStartError as exc:
-                pytest.fail(str(exc), pytrace=False)
-            contexts.append(context)
-            store = RemoteStore.open(server.descriptor, timeout_s=60, user=server.user,
-                                     password=server.password)
-            backend = Backend(name, store, server)
-            backend.load_report = backend.load(seed_graphs, chunk_triples=1500)
-            started[name] = backend
+    with loaded_servers(seed_graphs, tmp_path_factory.mktemp, chunk_triples=1500) as started:
         yield started
-    finally:
-        for backend in started.values():
-            backend.store.close()
-        for context in reversed(contexts):
-            context.__exit__(None, None, None)
 
 
 @pytest.fixture(scope="session")

@@ -18,12 +18,11 @@ import pytest
 from conftest import CASES, ONTOLOGY
 from kgcase.build import BuildInputs, build
 from kgcase.iris import compress_iri
-from kgcase.store import EmbeddedStore, RemoteStore
+from kgcase.store import EmbeddedStore
 from kgcase.store.embedded import release_dir
-from kgcase.store.remote_load import load_remote, release_graphs
+from kgcase.store.remote_load import release_graphs
 from kgcase.synth import write_corpus
-from remote.conftest import REMOTE, _start
-from remote.servers import ServerStartError
+from remote.conftest import REMOTE, loaded_servers
 from remote.store_contract import CATALOGUE, concatenated, neutral_rows
 
 N = 30
@@ -58,27 +57,13 @@ def corpus_stores(tmp_path_factory: pytest.TempPathFactory,
                   corpus_data: Path) -> Iterator[dict[str, Any]]:
     """The embedded store and both servers, loaded with the same corpus build."""
     graphs = list(release_graphs(release_dir(corpus_data)))
-    stores: dict[str, Any] = {"embedded": EmbeddedStore.open_current(corpus_data)}
-    contexts = []
+    embedded = EmbeddedStore.open_current(corpus_data)
     try:
-        for name in REMOTE:
-            context = _start(name, tmp_path_factory.mktemp(f"{name}-corpus"))
-            try:
-                server = context.__enter__()
-            except ServerStartError as exc:
-                pytest.fail(str(exc), pytrace=False)
-            contexts.append(context)
-            load_remote(server.descriptor, graphs, user=server.user, password=server.password,
-                        progress=False)
-            stores[name] = RemoteStore.open(server.descriptor, timeout_s=120, user=server.user,
-                                            password=server.password)
-        yield stores
+        with loaded_servers(graphs, lambda name: tmp_path_factory.mktemp(f"{name}-corpus"),
+                            timeout_s=120) as servers:
+            yield {"embedded": embedded, **{n: b.store for n, b in servers.items()}}
     finally:
-        for store in stores.values():
-            store.close()
-        for context in reversed(contexts):
-            context.__exit__(None, None, None)
-
+        embedded.close()
 
 def parameter_sets(store: Any, name: str) -> list[dict[str, str]]:
     """The example, then every value the corpus holds for the query's one parameter."""
