@@ -20,11 +20,11 @@ import pyoxigraph as ox
 from rdflib import URIRef
 
 from kgcase.iris import mint
+from kgcase.rdf.case_graph import Triple
 from kgcase.vocab import RDF, RDFS, XSD, K
 
 #: (drug, target, direction, kind) → (effects, patients, case reports).
 Counts = dict[tuple[str, str, str, str], tuple[int, int, int]]
-Triple = tuple[object, object, object]
 
 
 @dataclass(frozen=True)
@@ -42,12 +42,12 @@ class Summary:
 
 def case_counts(triples: Iterable[Triple]) -> Counts:
     """Count the observed effects among one case report's triples."""
-    by_property: dict[URIRef, dict[object, object]] = defaultdict(dict)
+    by_property: dict[URIRef, dict[URIRef, object]] = defaultdict(dict)
     wanted = {K.exposureDrug, K.effectInPatient, K.hasDirection, K.affects, K.effectOfExposure}
     derived: set[object] = set()
     for s, p, o in triples:
         if p in wanted:
-            by_property[p][s] = o  # type: ignore[index]
+            by_property[p][s] = o
         elif p == RDF.type and o == K.DerivedEffect:
             derived.add(s)
     drug_of = by_property[K.exposureDrug]
