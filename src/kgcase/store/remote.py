@@ -39,7 +39,7 @@ import requests
 from kgcase.errors import StoreUnavailableError
 from kgcase.iris import mint
 from kgcase.store.base import Release, rows_from_solutions
-from kgcase.store.binding import SKIP, XSD_STRING, bind_values
+from kgcase.store.binding import SKIP, XSD_STRING, bind_values, term_n3
 
 SCHEMES = ("sparql+http://", "sparql+https://")
 DIALECTS = ("generic", "oxigraph", "virtuoso")
@@ -421,7 +421,7 @@ class RemoteStore:
         elif union and self.config.dialect == "virtuoso" and not has_repeated_path(sparql):
             # With any default-graph-exclude, Virtuoso 7.2 answers nothing for many queries
             # with a * or + path; those read its few system graphs too (docs/deploy.md).
-            excluded = "".join(f"DEFINE input:default-graph-exclude <{g}>\n"
+            excluded = "".join(f"DEFINE input:default-graph-exclude {term_n3(ox.NamedNode(g))}\n"
                                for g in self._foreign_graphs())
             sparql = excluded + sparql
         if form in ("select", "ask"):
