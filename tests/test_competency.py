@@ -134,6 +134,16 @@ def test_patients_with_finding(store):
     assert tested == {"+ (type III)"}
 
 
+def test_patients_with_finding_counts_a_table_row_of_the_finding_itself(store):
+    # Table 1 records Raynaud's phenomenon as "+" for Patient 1 at M0, M6 and M12: the row's
+    # subject is the finding itself, not a laboratory test for it.
+    rows = run(store, "patients_with_finding", phenotype="HP:0030880")
+    tested = {(r["patientLabel"][:9], r["when"][:3], r["detail"]) for r in rows
+              if r["how"] == "positive or abnormal test result"}
+    expected = {("Patient 1", "M0:", "+"), ("Patient 1", "M6:", "+"), ("Patient 1", "M12", "+")}
+    assert expected <= tested
+
+
 def test_treatments_before_and_with(store):
     rows = run(store, "treatments_before_and_with")
     by = {(r["patientLabel"][:9], r["phase"], r["other"]) for r in rows}
