@@ -21,7 +21,16 @@ from kgcase.rdf.case_graph import case_to_graph
 from kgcase.reason import reason
 from kgcase.store import EmbeddedStore
 from kgcase.synth import write_corpus
-from test_summary import RAW_AGGREGATE, STORED, as_tuples
+from test_summary import (
+    RAW_AGGREGATE,
+    RAW_CLASSES,
+    RAW_DRUGS,
+    STORED,
+    STORED_CLASSES,
+    STORED_DRUGS,
+    as_tuples,
+    counted,
+)
 
 N = 60
 
@@ -63,6 +72,9 @@ def test_scale_builds_a_synthetic_corpus_with_the_seed(corpus, tmp_path):
     # the build's effect summaries equal the raw effects' SPARQL aggregate on the mixed corpus
     stored, raw = as_tuples(store.select(STORED)), as_tuples(store.select(RAW_AGGREGATE))
     assert len(raw) > 100 and stored == raw
+    # and so do the home page's class and drug counts
+    assert counted(store.select(STORED_CLASSES)) == counted(store.select(RAW_CLASSES))
+    assert counted(store.select(STORED_DRUGS)) == counted(store.select(RAW_DRUGS))
     assert "(0 unchanged" in logs[-1]
 
 

@@ -7,8 +7,8 @@ served stays the previous one:
 2. cases (in worker processes, see :mod:`kgcase.pipeline`): load and validate each case file,
    derive effects, write its triples, SHACL and HermiT gates, rule materialisation → N-Quads,
    streamed in file order to one N-Quads file (cached per case file for rebuilds);
-3. store: bulk-load that file into a fresh pyoxigraph store, add the effect summaries
-   (:mod:`kgcase.summary`), write ``release.json``;
+3. store: bulk-load that file into a fresh pyoxigraph store, add the effect summaries and the
+   home page's class and drug counts (:mod:`kgcase.summary`), write ``release.json``;
 4. switch ``current`` to the new release (atomic rename) and prune old releases.
 """
 
@@ -39,7 +39,17 @@ from kgcase.reason import load_ontology_graph, reason
 from kgcase.store.base import Release
 from kgcase.store.embedded import prune_releases, switch_current
 from kgcase.store.remote_load import load_remote, release_graphs
-from kgcase.summary import Counts, merge, summaries, summary_quads
+from kgcase.summary import (
+    ClassCounts,
+    Counts,
+    DrugCounts,
+    add_counts,
+    class_counts,
+    count_quads,
+    merge,
+    summaries,
+    summary_quads,
+)
 
 
 @dataclass
@@ -132,13 +142,15 @@ def build(inputs: BuildInputs, *, log: Callable[[str], None] = print) -> Release
     try:
         dump = target / "graphs.nq"
         with _stage(stages, "cases"):
-            cases, graphs, reused, counts = _write_quads(dump, prepared, inputs)
+            cases, graphs, reused, totals = _write_quads(dump, prepared, inputs)
         with _stage(stages, "store"):
             store = ox.Store(str(target / "oxigraph"))
             store.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
         with _stage(stages, "summaries"):
             labels = {str(s): str(o) for s, o in prepared.ontology.subject_objects(RDFS.label)}
-            quads = list(summary_quads(summaries(counts), summary_graph_iri(), labels))
+            counts, classes, drugs = totals
+            quads = [*summary_quads(summaries(counts), summary_graph_iri(), labels),
+                     *count_quads(classes, drugs, summary_graph_iri(), labels)]
             store.bulk_extend(quads)
             graphs[summary_graph_iri()] = len(quads)
         with _stage(stages, "optimise"):
@@ -175,11 +187,14 @@ def check(inputs: BuildInputs) -> int:
 
 
 def _write_quads(dump: Path, prepared: Prepared, inputs: BuildInputs
-                 ) -> tuple[dict[str, str], dict[str, int], int, Counts]:
+                 ) -> tuple[dict[str, str], dict[str, int], int,
+                            tuple[Counts, ClassCounts, DrugCounts]]:
     graphs = {ontology_graph_iri(): len(prepared.ontology),
               inferred_graph_iri(): len(prepared.tbox_inferred)}
     reused = [0]  # case files whose output came from the cache
     counts: Counts = {}  # effect summaries, added up case by case
+    drugs: DrugCounts = {}  # exposures and patients per drug, likewise
+    classes = class_counts([*prepared.ontology, *prepared.tbox_inferred])  # the ontology's own
     with dump.open("w", encoding="utf-8") as out:
         out.write(ntriples(prepared.ontology, graph=ontology_graph_iri()))
         out.write(ntriples(prepared.tbox_inferred, graph=inferred_graph_iri()))
@@ -190,11 +205,13 @@ def _write_quads(dump: Path, prepared: Prepared, inputs: BuildInputs
             graphs[case_graph_iri(result.case_id)] = result.triples
             graphs[inferred_graph_iri()] += result.inferred
             merge(counts, result.counts)
+            add_counts(classes, result.classes)
+            add_counts(drugs, result.drugs)
 
         results = process_cases(case_files(inputs.cases_dir), prepared, jobs=inputs.jobs,
                                 progress=inputs.progress)
         cases = _collect(results, write)
-    return cases, graphs, reused[0], counts
+    return cases, graphs, reused[0], (counts, classes, drugs)
 
 
 def _collect(results: Iterator[CaseResult], write: Callable[[CaseResult], None]

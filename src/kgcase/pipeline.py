@@ -27,10 +27,10 @@ from kgcase.rdf.case_graph import case_to_triples
 from kgcase.rdf.ntriples import ntriples
 from kgcase.rdf.shapes import load_shapes, validate_case_graph
 from kgcase.reason import load_ontology_graph, reason
-from kgcase.summary import Counts, case_counts
+from kgcase.summary import ClassCounts, Counts, DrugCounts, case_counts, class_counts, drug_counts
 
 #: The layout of cached results; part of the build digest, so a new layout misses old entries.
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,8 @@ class CaseResult:
     synthetic: bool = False
     cached: bool = False
     counts: Counts = field(default_factory=dict)  # effect summary counts of this case
+    classes: ClassCounts = field(default_factory=dict)  # its individuals per kgcase class
+    drugs: DrugCounts = field(default_factory=dict)  # its exposures and patients per drug
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -119,6 +121,8 @@ def process_case(path: Path) -> CaseResult:
             return result
     inferred = w.rules.apply(triples)
     result.counts = case_counts(triples)
+    result.classes = class_counts([*triples, *inferred])
+    result.drugs = drug_counts([*triples, *inferred])
     result.nquads = ntriples(triples, graph=case_graph_iri(case.id)) + ntriples(
         inferred, graph=inferred_graph_iri())
     result.triples, result.inferred = len(triples), len(inferred)
@@ -141,7 +145,8 @@ def _cache_path(settings: Settings, sha: str) -> Path | None:
 
 def _to_cache(cache: Path, r: CaseResult) -> None:
     cache.parent.mkdir(parents=True, exist_ok=True)
-    counts = [[*key, *value] for key, value in r.counts.items()]
+    counts = {"effects": [[*key, *value] for key, value in r.counts.items()],
+              "classes": r.classes, "drugs": r.drugs}
     head = (f"# {r.case_id} {int(r.synthetic)} {r.triples} {r.inferred}\n"
             f"# {json.dumps(counts, separators=(',', ':'))}\n")
     tmp = cache.with_suffix(f".tmp{id(r)}")
@@ -154,7 +159,10 @@ def _from_cache(path: Path, sha: str, cache: Path) -> CaseResult:
     head, _, rest = text.partition("\n")
     counts_line, _, body = rest.partition("\n")
     _, case_id, synthetic, triples, inferred = head.split(" ")
-    counts = {tuple(row[:4]): tuple(row[4:]) for row in json.loads(counts_line[2:])}
+    saved = json.loads(counts_line[2:])
+    counts = {tuple(row[:4]): tuple(row[4:]) for row in saved["effects"]}
+    drugs = {drug: tuple(pair) for drug, pair in saved["drugs"].items()}
     return CaseResult(path=path, case_id=case_id, sha256=sha, nquads=body, triples=int(triples),
                       inferred=int(inferred), synthetic=synthetic == "1", cached=True,
-                      counts=counts)  # type: ignore[arg-type]
+                      counts=counts, classes=saved["classes"],  # type: ignore[arg-type]
+                      drugs=drugs)  # type: ignore[arg-type]

@@ -1,4 +1,6 @@
-"""Effect summaries: per drug, target, direction and kind, how many effects, patients and reports.
+"""Build-time counts: effect summaries, and the class and drug counts of the home page.
+
+Effect summaries: per drug, target, direction and kind, how many effects, patients and reports.
 
 The graph only changes at build time, so the counts behind the aggregate named questions
 ("which drugs were followed by a rise of anti-dsDNA?") are computed once and stored as
@@ -7,6 +9,11 @@ case (:func:`case_counts`, from the triples it wrote); a patient belongs to one 
 the build adds the per-case counts up exactly (:func:`merge`). They are counted in Python, not
 by SPARQL, so that the tests can hold them against the same counts found by a SPARQL aggregate
 over the raw effects (``tests/test_summary.py``, ``tests/test_scale.py``).
+
+Class counts (individuals per kgcase class, asserted or inferred) and drug exposure counts
+(exposures and exposed patients per drug) are gathered the same way, so that the home page reads
+a few dozen stored numbers instead of counting every ``rdf:type`` of the corpus. Every individual
+and exposure belongs to one case report, so these sums are exact too.
 """
 
 from __future__ import annotations
@@ -15,16 +22,21 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import URIRef
 
 from kgcase.iris import mint
 from kgcase.rdf.case_graph import Triple
-from kgcase.vocab import RDF, RDFS, XSD, K
+from kgcase.vocab import KG, RDF, RDFS, XSD, K
 
 #: (drug, target, direction, kind) → (effects, patients, case reports).
 Counts = dict[tuple[str, str, str, str], tuple[int, int, int]]
+#: kgcase class → its individuals.
+ClassCounts = dict[str, int]
+#: drug → (exposures that a patient has, those patients).
+DrugCounts = dict[str, tuple[int, int]]
 
 
 @dataclass(frozen=True)
@@ -67,6 +79,44 @@ def case_counts(triples: Iterable[Triple]) -> Counts:
     return {key: (len(e), len(p), 1) for key, (e, p) in groups.items()}
 
 
+def class_counts(triples: Iterable[tuple[object, object, object]]) -> ClassCounts:
+    """Count the distinct individuals of each kgcase class typed in ``triples``."""
+    members: dict[str, set[object]] = defaultdict(set)
+    for s, p, o in triples:
+        if p == RDF.type and isinstance(o, URIRef) and o.startswith(KG):
+            members[str(o)].add(s)
+    return {cls: len(individuals) for cls, individuals in members.items()}
+
+
+def drug_counts(triples: Iterable[Triple]) -> DrugCounts:
+    """Count, per drug, the exposures some patient has and those patients."""
+    drugs_of: dict[object, set[object]] = defaultdict(set)
+    patients_of: dict[object, set[object]] = defaultdict(set)
+    for s, p, o in triples:
+        if p == K.exposureDrug:
+            drugs_of[s].add(o)
+        elif p == K.hasDrugExposure:
+            patients_of[o].add(s)
+    exposures: dict[str, set[object]] = defaultdict(set)
+    patients: dict[str, set[object]] = defaultdict(set)
+    for exposure, drugs in drugs_of.items():
+        if exposure in patients_of:
+            for drug in drugs:
+                exposures[str(drug)].add(exposure)
+                patients[str(drug)] |= patients_of[exposure]
+    return {drug: (len(exposures[drug]), len(patients[drug])) for drug in exposures}
+
+
+def add_counts(total: dict[str, Any], counts: Mapping[str, Any]) -> None:
+    """Add one case report's class or drug counts to ``total`` (numbers or equal-length tuples)."""
+    for key, value in counts.items():
+        if isinstance(value, int):
+            total[key] = total.get(key, 0) + value
+        else:
+            old = total.get(key, (0,) * len(value))
+            total[key] = tuple(a + b for a, b in zip(old, value, strict=True))
+
+
 def merge(total: Counts, counts: Counts) -> None:
     """Add one case report's counts to ``total``."""
     for key, (effects, patients, cases) in counts.items():
@@ -105,3 +155,35 @@ def summary_quads(items: list[Summary], graph: str,
             yield ox.Quad(node, ox.NamedNode(str(prop)), ox.Literal(str(count), datatype=integer),
                           g)
         yield ox.Quad(node, ox.NamedNode(str(K.effectKind)), ox.Literal(s.kind), g)
+
+
+def count_quads(classes: ClassCounts, drugs: DrugCounts, graph: str,
+                labels: Mapping[str, str] | None = None) -> Iterator[ox.Quad]:
+    """The class and drug exposure counts as quads in ``graph``: one :data:`K.ClassCount` or
+    :data:`K.DrugExposureCount` node each, labelled with the class or drug."""
+    labels = labels or {}
+    g = ox.NamedNode(graph)
+    integer = ox.NamedNode(str(XSD.integer))
+    rdf_type, label = ox.NamedNode(str(RDF.type)), ox.NamedNode(str(RDFS.label))
+
+    def count(n: int) -> ox.Literal:
+        return ox.Literal(str(n), datatype=integer)
+
+    for cls in sorted(classes):
+        node = ox.NamedNode(mint("summary", "class", hashlib.sha256(cls.encode()).hexdigest()[:16]))
+        yield ox.Quad(node, rdf_type, ox.NamedNode(str(K.ClassCount)), g)
+        yield ox.Quad(node, label, ox.Literal(f"class count: {_label(labels, cls)}"), g)
+        yield ox.Quad(node, ox.NamedNode(str(K.countsClass)), ox.NamedNode(cls), g)
+        yield ox.Quad(node, ox.NamedNode(str(K.instanceCount)), count(classes[cls]), g)
+    for drug in sorted(drugs):
+        node = ox.NamedNode(mint("summary", "drug", hashlib.sha256(drug.encode()).hexdigest()[:16]))
+        exposures, patients = drugs[drug]
+        yield ox.Quad(node, rdf_type, ox.NamedNode(str(K.DrugExposureCount)), g)
+        yield ox.Quad(node, label, ox.Literal(f"drug exposure count: {_label(labels, drug)}"), g)
+        yield ox.Quad(node, ox.NamedNode(str(K.countsExposuresTo)), ox.NamedNode(drug), g)
+        yield ox.Quad(node, ox.NamedNode(str(K.exposureCount)), count(exposures), g)
+        yield ox.Quad(node, ox.NamedNode(str(K.exposedPatientCount)), count(patients), g)
+
+
+def _label(labels: Mapping[str, str], iri: str) -> str:
+    return labels.get(iri, iri.rsplit("/", 1)[-1])

@@ -64,6 +64,8 @@ _TABLE: dict[str, tuple[int, TermKind, str]] = {
     "MonoclonalAntibody": (45, "class", "monoclonal antibody drug"),
     "HumanisedMonoclonalAntibody": (46, "class", "humanised monoclonal antibody drug"),
     "EffectSummary": (50, "class", "effect summary"),
+    "ClassCount": (51, "class", "class count"),
+    "DrugExposureCount": (52, "class", "drug exposure count"),
     # --- domain classes -------------------------------------------------------------------
     "Tocilizumab": (100, "class", "tocilizumab"),
     "Etanercept": (101, "class", "etanercept"),
@@ -173,6 +175,8 @@ _TABLE: dict[str, tuple[int, TermKind, str]] = {
     "summarisesDrug": (1049, "object", "summarises drug"),
     "summarisesTarget": (1050, "object", "summarises target"),
     "summarisesDirection": (1051, "object", "summarises direction"),
+    "countsClass": (1052, "object", "counts class"),
+    "countsExposuresTo": (1053, "object", "counts exposures to"),
     # --- data properties -------------------------------------------------------------------------
     "numericValue": (2001, "data", "numeric value"),
     "comparator": (2002, "data", "comparator"),
@@ -212,6 +216,9 @@ _TABLE: dict[str, tuple[int, TermKind, str]] = {
     "patientCount": (2036, "data", "patient count"),
     "caseReportCount": (2037, "data", "case report count"),
     "effectKind": (2038, "data", "effect kind"),
+    "instanceCount": (2039, "data", "instance count"),
+    "exposureCount": (2040, "data", "exposure count"),
+    "exposedPatientCount": (2041, "data", "exposed patient count"),
 }
 
 

@@ -7,7 +7,6 @@ every list that can grow with the graph has a ``LIMIT``.
 
 from __future__ import annotations
 
-from kgcase.iris import PREFIXES as CURIE_PREFIXES
 from kgcase.vocab import IAO_DEFINITION, OBOINOWL, K
 
 PREFIXES = """PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
@@ -27,6 +26,9 @@ EXPRESSION_PATH = (
 
 #: Most incoming links read as examples (their counts are always exact).
 INCOMING_SAMPLE = 400
+#: Stands in for an absent node so that the next OPTIONAL stays a one-pattern lookup per row
+#: (docs/sparql.md, "Writing a named query that scales"); it has no triples.
+ABSENT = "<urn:x-kgcase:absent>"
 
 
 def _k(name: str) -> str:
@@ -102,29 +104,39 @@ _EFFECT_BODY = f"""
   ?effect {_k("effectOfExposure")} ?exposure ; {_k("affects")} ?t ; {_k("hasDirection")} ?dir ;
           {_k("effectInPatient")} ?patient .
   ?exposure {_k("exposureDrug")} ?d .
-  BIND(IF(EXISTS {{ ?effect a {_k("DerivedEffect")} }}, "derived", "stated") AS ?kind)
-  OPTIONAL {{ ?patient {_k("describedIn")} ?case
-             OPTIONAL {{ ?case {_k("caseIdentifier")} ?cl }} }}
+  OPTIONAL {{ ?effect a ?derived FILTER(?derived = {_k("DerivedEffect")}) }}
+  OPTIONAL {{ ?patient {_k("describedIn")} ?case }}
+  OPTIONAL {{ ?effect {_k("fromTimePoint")} ?from }}
+  OPTIONAL {{ ?effect {_k("toTimePoint")} ?to }}
+  OPTIONAL {{ ?effect {_k("hasCertainty")} ?cert }}
+  BIND(COALESCE(?case, {ABSENT}) AS ?caseNode)
+  BIND(COALESCE(?from, {ABSENT}) AS ?fromNode)
+  BIND(COALESCE(?to, {ABSENT}) AS ?toNode)
+  BIND(COALESCE(?cert, {ABSENT}) AS ?certNode)
+  OPTIONAL {{ ?caseNode {_k("caseIdentifier")} ?cl }}
   OPTIONAL {{ ?d rdfs:label ?dl }} OPTIONAL {{ ?t rdfs:label ?tl }}
   OPTIONAL {{ ?dir rdfs:label ?dirl }} OPTIONAL {{ ?patient rdfs:label ?pl }}
-  OPTIONAL {{ ?effect {_k("fromTimePoint")} ?from .
-             ?from rdfs:label ?froml ; {_k("monthsFromIndex")} ?fromm }}
-  OPTIONAL {{ ?effect {_k("toTimePoint")} ?to .
-             ?to rdfs:label ?tol ; {_k("monthsFromIndex")} ?tom }}
+  OPTIONAL {{ ?fromNode rdfs:label ?froml }} OPTIONAL {{ ?fromNode {_k("monthsFromIndex")} ?fromm }}
+  OPTIONAL {{ ?toNode rdfs:label ?tol }} OPTIONAL {{ ?toNode {_k("monthsFromIndex")} ?tom }}
   OPTIONAL {{ ?effect {_k("valueBefore")} ?before }}
   OPTIONAL {{ ?effect {_k("valueAfter")} ?after }}
-  OPTIONAL {{ ?effect {_k("hasCertainty")} ?cert . ?cert rdfs:label ?certl }}
+  OPTIONAL {{ ?certNode rdfs:label ?certl }}
+  BIND(IF(BOUND(?derived), "derived", "stated") AS ?kind)
 """
 _EFFECT_VARS = ("?effect ?kind ?d ?dl ?t ?tl ?dir ?dirl ?patient ?pl ?case ?cl ?from ?froml ?fromm "
                 "?to ?tol ?tom ?before ?after ?certl")
 #: The sentence or table cells each effect rests on (a derived effect: its two measurements'):
-#: the source itself or what it was derived from, i.e. ``?src prov:wasDerivedFrom? ?ev``, spelt
-#: as a UNION because Virtuoso 7.2 drops most rows of that ``?`` path when the query also walks
-#: ``rdfs:subClassOf*``.
+#: the source itself if it is quoted from the report, else what it was derived from. This is
+#: ``?src prov:wasDerivedFrom? ?ev`` without the ``?`` path, which Virtuoso 7.2 answers with
+#: rows missing next to ``rdfs:subClassOf*``, and without a UNION, which pyoxigraph evaluates
+#: over the whole store.
 _EVIDENCE_BODY = f"""
   ?effect {_k("effectOfExposure")} ?exposure ; prov:wasDerivedFrom ?src .
-  {{ ?src prov:wasQuotedFrom ?case BIND(?src AS ?ev) }}
-  UNION {{ ?src prov:wasDerivedFrom ?ev FILTER(!sameTerm(?ev, ?src)) ?ev prov:wasQuotedFrom ?case }}
+  OPTIONAL {{ ?src prov:wasQuotedFrom ?quotedIn }}
+  OPTIONAL {{ ?src prov:wasDerivedFrom ?upstream }}
+  BIND(COALESCE(IF(BOUND(?quotedIn), ?src, ?upstream), {ABSENT}) AS ?ev)
+  OPTIONAL {{ ?ev prov:wasQuotedFrom ?case }}
+  FILTER(BOUND(?case))
   OPTIONAL {{ ?ev {_k("quote")} ?quote }} OPTIONAL {{ ?ev {_k("sectionName")} ?section }}
   OPTIONAL {{ ?ev {_k("tableName")} ?table }} OPTIONAL {{ ?ev {_k("tableRow")} ?row }}
   OPTIONAL {{ ?ev {_k("tableColumn")} ?col }} OPTIONAL {{ ?ev prov:value ?printed }}
@@ -244,15 +256,15 @@ SELECT ?s ?part ?type ?tl ?n ?note ?comment ?resolution ?certl ?fact ?fl WHERE {
      OPTIONAL {{ ?note {_k("concernsFact")} ?fact OPTIONAL {{ ?fact rdfs:label ?fl }} }} }}
 }} LIMIT 5000"""
 
-#: The home page: instances per kgcase class, drugs given, case reports, ontology size.
+#: The home page: instances per kgcase class, drugs given (both counted at build time, see
+#: kgcase.summary), case reports, ontology size.
 HOME = PREFIXES + f"""
 SELECT ?part ?x ?xl ?n ?np ?v WHERE {{
-  {{ {{ SELECT ?x (COUNT(DISTINCT ?i) AS ?n) WHERE {{
-        ?i a ?x FILTER(STRSTARTS(STR(?x), "{CURIE_PREFIXES["KGCASE"]}")) }} GROUP BY ?x }}
+  {{ ?count a {_k("ClassCount")} ; {_k("countsClass")} ?x ; {_k("instanceCount")} ?n
      BIND("class" AS ?part) OPTIONAL {{ ?x rdfs:label ?xl }} }}
   UNION
-  {{ {{ SELECT ?x (COUNT(DISTINCT ?e) AS ?n) (COUNT(DISTINCT ?pt) AS ?np) WHERE {{
-        ?e {_k("exposureDrug")} ?x . ?pt {_k("hasDrugExposure")} ?e }} GROUP BY ?x }}
+  {{ ?count a {_k("DrugExposureCount")} ; {_k("countsExposuresTo")} ?x ;
+            {_k("exposureCount")} ?n ; {_k("exposedPatientCount")} ?np
      BIND("drug" AS ?part) OPTIONAL {{ ?x rdfs:label ?xl }} }}
   UNION
   {{ {{ SELECT ?x WHERE {{ ?x a {_k("CaseReport")} }} LIMIT 50 }}
