@@ -77,9 +77,13 @@ def build_table(doc: dict[str, Any]) -> str:
                 for e in ("virtuoso", "rdflib")]
         rows.append([f"{r['n']:,}", f"{b['triples']:,}", f"{b['stages']['total']:.1f}",
                      *(f"{b['stages'].get(s, 0):.1f}" for s in STAGES),
-                     f"{b['raw_bulk_load_s']:.1f}", f"{b['peak_rss_mb']:,}",
+                     _seconds(b["raw_bulk_load_s"]), f"{b['peak_rss_mb']:,}",
                      f"{b['store_mb']:,}", *load])
     return table(header, rows)
+
+
+def _seconds(value: float | None) -> str:
+    return "skipped (disk)" if value is None else f"{value:.1f}"
 
 
 def query_table(doc: dict[str, Any]) -> str:

@@ -54,6 +54,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"comma-separated subset of: {','.join(report.ENGINES)}")
     arg("--rdflib-max-triples", type=int, default=1_000_000,
         help="skip the rdflib endpoint above this many triples")
+    arg("--raw-max-triples", type=int, default=20_000_000,
+        help="skip the raw pyoxigraph bulk load (and its N-Quads dump) above this many triples")
     arg("--virtuoso-buffers", type=int, default=170_000,
         help="Virtuoso NumberOfBuffers (8 kB pages; 0: the test configuration's)")
     arg("--from-json", type=Path, help="re-render a saved run instead of running")
@@ -103,7 +105,7 @@ def run(args: argparse.Namespace, command: str) -> dict[str, Any]:
 def run_size(n: int, args: argparse.Namespace, work: Path) -> dict[str, Any]:
     """Build N reports (+ seed), draw parameter values, then time every engine on the data."""
     log(f"N={n}: synth + build")
-    build = bench_build.bench(n, work, keep_dump=True)
+    build = bench_build.bench(n, work, keep_dump=True, raw_max_triples=args.raw_max_triples)
     log(f"N={n}: {build['triples']:,} triples, build {build['wall_s']} s")
     data = bench_build.data_dir(work, n)
     catalogue = load_catalogue(ROOT / "queries")  # read now: queries may change between sizes
