@@ -73,7 +73,7 @@ def bench(n: int, work: Path, *, keep_dump: bool = False,
     corpus = corpus_dir(work, n)
     shutil.copytree(ROOT / "cases", corpus)
     subprocess.run([sys.executable, "-m", "kgcase.cli", "synth", str(n), "--seed", "7",
-                    "--out", str(corpus / "synthetic"), "--quiet"], check=True,
+                    "--out", str(corpus / "synthetic"), "--jobs", "2", "--quiet"], check=True,
                    capture_output=True)
     data = data_dir(work, n)
     wall, peak_kb = run_measured([sys.executable, "-m", "kgcase.cli", "build", "--cases",
