@@ -7,7 +7,7 @@ from typing import Any
 
 from rdflib import RDF, Namespace
 
-from kgcase.summary import add_counts, case_counts, class_counts, drug_counts, merge
+from kgcase.summary import add_counts, case_counts, class_counts, drug_counts
 from kgcase.vocab import K
 
 #: The counts from the raw effects, by SPARQL: the reference the summaries must equal.
@@ -112,6 +112,6 @@ def test_case_counts_count_each_group_once():
     key = (str(kg.drug), str(kg.test), str(kg.up))
     assert counts == {(*key, "stated"): (1, 1, 1), (*key, "derived"): (1, 1, 1)}
     total: dict = {}
-    merge(total, counts)
-    merge(total, counts)
+    add_counts(total, counts)
+    add_counts(total, counts)
     assert total[(*key, "derived")] == (2, 2, 2)

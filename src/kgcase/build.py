@@ -46,7 +46,6 @@ from kgcase.summary import (
     add_counts,
     class_counts,
     count_quads,
-    merge,
     summaries,
     summary_quads,
 )
@@ -204,7 +203,7 @@ def _write_quads(dump: Path, prepared: Prepared, inputs: BuildInputs
             out.write(result.nquads)
             graphs[case_graph_iri(result.case_id)] = result.triples
             graphs[inferred_graph_iri()] += result.inferred
-            merge(counts, result.counts)
+            add_counts(counts, result.counts)
             add_counts(classes, result.classes)
             add_counts(drugs, result.drugs)
 

@@ -121,8 +121,8 @@ def process_case(path: Path) -> CaseResult:
             return result
     inferred = w.rules.apply(triples)
     result.counts = case_counts(triples)
-    result.classes = class_counts([*triples, *inferred])
-    result.drugs = drug_counts([*triples, *inferred])
+    everything = [*triples, *inferred]
+    result.classes, result.drugs = class_counts(everything), drug_counts(everything)
     result.nquads = ntriples(triples, graph=case_graph_iri(case.id)) + ntriples(
         inferred, graph=inferred_graph_iri())
     result.triples, result.inferred = len(triples), len(inferred)

@@ -6,7 +6,7 @@ The graph only changes at build time, so the counts behind the aggregate named q
 ("which drugs were followed by a rise of anti-dsDNA?") are computed once and stored as
 :data:`kgcase.vocab.K.EffectSummary` nodes in their own named graph. Each worker counts its own
 case (:func:`case_counts`, from the triples it wrote); a patient belongs to one case report, so
-the build adds the per-case counts up exactly (:func:`merge`). They are counted in Python, not
+the build adds the per-case counts up exactly (:func:`add_counts`). They are counted in Python, not
 by SPARQL, so that the tests can hold them against the same counts found by a SPARQL aggregate
 over the raw effects (``tests/test_summary.py``, ``tests/test_scale.py``).
 
@@ -107,21 +107,15 @@ def drug_counts(triples: Iterable[Triple]) -> DrugCounts:
     return {drug: (len(exposures[drug]), len(patients[drug])) for drug in exposures}
 
 
-def add_counts(total: dict[str, Any], counts: Mapping[str, Any]) -> None:
-    """Add one case report's class or drug counts to ``total`` (numbers or equal-length tuples)."""
+def add_counts(total: dict[Any, Any], counts: Mapping[Any, Any]) -> None:
+    """Add one case report's counts to ``total``: effect, class or drug counts (numbers or
+    equal-length tuples of numbers)."""
     for key, value in counts.items():
         if isinstance(value, int):
             total[key] = total.get(key, 0) + value
         else:
             old = total.get(key, (0,) * len(value))
             total[key] = tuple(a + b for a, b in zip(old, value, strict=True))
-
-
-def merge(total: Counts, counts: Counts) -> None:
-    """Add one case report's counts to ``total``."""
-    for key, (effects, patients, cases) in counts.items():
-        e, p, c = total.get(key, (0, 0, 0))
-        total[key] = (e + effects, p + patients, c + cases)
 
 
 def summaries(total: Counts) -> list[Summary]:
@@ -139,21 +133,15 @@ def summary_quads(items: list[Summary], graph: str,
     with the drug, target and direction (``labels``: IRI → label, e.g. the ontology's)."""
     labels = labels or {}
     g = ox.NamedNode(graph)
-    integer = ox.NamedNode(str(XSD.integer))
     for s in items:
         node = ox.NamedNode(summary_iri(s))
-        yield ox.Quad(node, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(K.EffectSummary)), g)
-        named = ", ".join(labels.get(i, i.rsplit("/", 1)[-1])
-                          for i in (s.drug, s.target, s.direction))
-        yield ox.Quad(node, ox.NamedNode(str(RDFS.label)),
-                      ox.Literal(f"effect summary: {named} ({s.kind})"), g)
-        for prop, value in ((K.summarisesDrug, s.drug), (K.summarisesTarget, s.target),
-                            (K.summarisesDirection, s.direction)):
-            yield ox.Quad(node, ox.NamedNode(str(prop)), ox.NamedNode(value), g)
-        for prop, count in ((K.effectCount, s.effects), (K.patientCount, s.patients),
-                            (K.caseReportCount, s.cases)):
-            yield ox.Quad(node, ox.NamedNode(str(prop)), ox.Literal(str(count), datatype=integer),
-                          g)
+        named = ", ".join(_label(labels, i) for i in (s.drug, s.target, s.direction))
+        yield from _count_node(
+            node, K.EffectSummary, f"effect summary: {named} ({s.kind})", g,
+            links=((K.summarisesDrug, s.drug), (K.summarisesTarget, s.target),
+                   (K.summarisesDirection, s.direction)),
+            counts=((K.effectCount, s.effects), (K.patientCount, s.patients),
+                    (K.caseReportCount, s.cases)))
         yield ox.Quad(node, ox.NamedNode(str(K.effectKind)), ox.Literal(s.kind), g)
 
 
@@ -163,26 +151,34 @@ def count_quads(classes: ClassCounts, drugs: DrugCounts, graph: str,
     :data:`K.DrugExposureCount` node each, labelled with the class or drug."""
     labels = labels or {}
     g = ox.NamedNode(graph)
-    integer = ox.NamedNode(str(XSD.integer))
-    rdf_type, label = ox.NamedNode(str(RDF.type)), ox.NamedNode(str(RDFS.label))
-
-    def count(n: int) -> ox.Literal:
-        return ox.Literal(str(n), datatype=integer)
-
     for cls in sorted(classes):
-        node = ox.NamedNode(mint("summary", "class", hashlib.sha256(cls.encode()).hexdigest()[:16]))
-        yield ox.Quad(node, rdf_type, ox.NamedNode(str(K.ClassCount)), g)
-        yield ox.Quad(node, label, ox.Literal(f"class count: {_label(labels, cls)}"), g)
-        yield ox.Quad(node, ox.NamedNode(str(K.countsClass)), ox.NamedNode(cls), g)
-        yield ox.Quad(node, ox.NamedNode(str(K.instanceCount)), count(classes[cls]), g)
+        yield from _count_node(
+            _keyed_node("class", cls), K.ClassCount, f"class count: {_label(labels, cls)}", g,
+            links=((K.countsClass, cls),), counts=((K.instanceCount, classes[cls]),))
     for drug in sorted(drugs):
-        node = ox.NamedNode(mint("summary", "drug", hashlib.sha256(drug.encode()).hexdigest()[:16]))
         exposures, patients = drugs[drug]
-        yield ox.Quad(node, rdf_type, ox.NamedNode(str(K.DrugExposureCount)), g)
-        yield ox.Quad(node, label, ox.Literal(f"drug exposure count: {_label(labels, drug)}"), g)
-        yield ox.Quad(node, ox.NamedNode(str(K.countsExposuresTo)), ox.NamedNode(drug), g)
-        yield ox.Quad(node, ox.NamedNode(str(K.exposureCount)), count(exposures), g)
-        yield ox.Quad(node, ox.NamedNode(str(K.exposedPatientCount)), count(patients), g)
+        yield from _count_node(
+            _keyed_node("drug", drug), K.DrugExposureCount,
+            f"drug exposure count: {_label(labels, drug)}", g,
+            links=((K.countsExposuresTo, drug),),
+            counts=((K.exposureCount, exposures), (K.exposedPatientCount, patients)))
+
+
+def _count_node(node: ox.NamedNode, cls: URIRef, label: str, graph: ox.NamedNode, *,
+                links: Iterable[tuple[URIRef, str]],
+                counts: Iterable[tuple[URIRef, int]]) -> Iterator[ox.Quad]:
+    """One stored count: its type, label, the IRIs it counts for and its integer counts."""
+    yield ox.Quad(node, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(cls)), graph)
+    yield ox.Quad(node, ox.NamedNode(str(RDFS.label)), ox.Literal(label), graph)
+    for prop, iri in links:
+        yield ox.Quad(node, ox.NamedNode(str(prop)), ox.NamedNode(iri), graph)
+    integer = ox.NamedNode(str(XSD.integer))
+    for prop, n in counts:
+        yield ox.Quad(node, ox.NamedNode(str(prop)), ox.Literal(str(n), datatype=integer), graph)
+
+
+def _keyed_node(kind: str, iri: str) -> ox.NamedNode:
+    return ox.NamedNode(mint("summary", kind, hashlib.sha256(iri.encode()).hexdigest()[:16]))
 
 
 def _label(labels: Mapping[str, str], iri: str) -> str:
