@@ -33,7 +33,7 @@ lint: $(BIN)/kgcase
 	$(BIN)/ruff check .
 
 test: system-deps $(BIN)/kgcase lint
-	$(BIN)/pytest
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/pytest
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .ruff_cache .hypothesis tests/artifacts

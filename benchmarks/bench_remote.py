@@ -46,11 +46,12 @@ def build(directory: Path, n: int) -> Path:
     cases = directory / "cases"
     shutil.copytree(ROOT / "cases", cases)
     if n:
-        subprocess.run(["kgcase", "synth", str(n), "--out", str(cases / "synthetic"),
-                        "--jobs", str(os.cpu_count() or 1), "--quiet"], check=True)
+        subprocess.run([sys.executable, "-m", "kgcase.cli", "synth", str(n), "--out",
+                        str(cases / "synthetic"), "--jobs", str(os.cpu_count() or 1),
+                        "--quiet"], check=True)
     data = directory / "data"
-    subprocess.run(["kgcase", "build", "--cases", str(cases), "--data-dir", str(data),
-                    "--quiet"], check=True, cwd=ROOT)
+    subprocess.run([sys.executable, "-m", "kgcase.cli", "build", "--cases", str(cases),
+                    "--data-dir", str(data), "--quiet"], check=True, cwd=ROOT)
     return data
 
 

@@ -23,6 +23,7 @@ from unittest import mock
 import requests
 
 from benchmarks import bench_pages, bench_service
+from benchmarks.common import program
 from kgcase.store.embedded import release_dir
 from kgcase.store.remote_load import load_remote, release_graphs
 
@@ -80,7 +81,7 @@ def oxigraph(data_dir: Path, work: Path, *, timeout_s: float) -> Iterator[Target
     shutil.copytree(release_dir(data_dir) / "oxigraph", copy)
     port = servers.free_port()
     base = f"http://127.0.0.1:{port}"
-    command = ["oxigraph", "serve", "--location", str(copy), "--bind", f"127.0.0.1:{port}",
+    command = [program("oxigraph"), "serve", "--location", str(copy), "--bind", f"127.0.0.1:{port}",
                "--union-default-graph", "--timeout-s", f"{timeout_s:g}"]
     process = bench_service.start(command, base + "/query?query=ASK%7B%7D", work / "oxigraph.log")
     try:

@@ -8,9 +8,11 @@ stops the process. A missing executable is an error naming the install command, 
 from __future__ import annotations
 
 import configparser
+import os
 import shutil
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -53,8 +55,10 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _require(executable: str, install: str) -> str:
-    path = shutil.which(executable)
+def require_program(executable: str, install: str) -> str:
+    """The program's path: beside this Python first (a virtualenv not on PATH), then PATH."""
+    path = shutil.which(executable, path=f"{Path(sys.executable).parent}{os.pathsep}"
+                                          f"{os.environ.get('PATH', os.defpath)}")
     if path is None:
         raise ServerStartError(f"{executable} is not installed; install it with: {install}")
     return path
@@ -90,7 +94,7 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 @contextmanager
 def oxigraph_server(directory: Path) -> Iterator[RemoteServer]:
     """``oxigraph serve`` on disk in ``directory``, with the union default graph kgcase uses."""
-    exe = _require("oxigraph", "pip install -e '.[test]'  (PyPI package oxigraph)")
+    exe = require_program("oxigraph", "pip install -e '.[test]'  (PyPI package oxigraph)")
     port = free_port()
     directory.mkdir(parents=True, exist_ok=True)
     log = directory / "oxigraph.log"
@@ -155,8 +159,8 @@ def _set_dba_password(isql: str, sql_port: int) -> None:
 def virtuoso_server(directory: Path) -> Iterator[RemoteServer]:
     """Our own ``virtuoso-t`` on loopback ports, a fresh database, the dba password set."""
     install = "bash tests/remote/install-virtuoso  (Debian virtuoso-opensource, preseeded)"
-    exe = _require("virtuoso-t", install)
-    isql = _require("isql-vt", install)
+    exe = require_program("virtuoso-t", install)
+    isql = require_program("isql-vt", install)
     http_port, sql_port = free_port(), free_port()
     directory.mkdir(parents=True, exist_ok=True)
     ini = _virtuoso_ini(directory, http_port, sql_port)
