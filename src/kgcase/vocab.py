@@ -14,6 +14,21 @@ from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from kgcase.iris import DEFAULT_BASE, PREFIXES, term
 
+
+class CachedNamespace:
+    """An rdflib namespace whose terms are looked up once: a ``DefinedNamespace`` builds a new
+    ``URIRef`` on every attribute access, which the per-case loops of a build do millions of
+    times. ``RDF.type`` etc. are then plain attribute reads."""
+
+    def __init__(self, namespace: object) -> None:
+        self._namespace = namespace
+
+    def __getattr__(self, name: str) -> URIRef:
+        value = getattr(self._namespace, name)
+        setattr(self, name, value)
+        return value
+
+
 OBO = Namespace("http://purl.obolibrary.org/obo/")
 OBOINOWL = Namespace("http://www.geneontology.org/formats/oboInOwl#")
 KG = Namespace(DEFAULT_BASE)
