@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -33,12 +34,22 @@ def export_graph(
     ]
     if fmt == "owl":
         return _export_owl(store, graphs, output)
-    quads = [q for g in graphs for q in store.quads_for_pattern(None, None, None, g)]
+    if fmt == "nq" and not skip:  # the whole release, streamed by the engine itself
+        store.dump(output=str(output), format=ox.RdfFormat.N_QUADS)
+        return len(store)
+    written = [0]
+
+    def quads() -> Iterator[ox.Quad]:  # streamed: a large corpus does not fit in memory
+        for g in graphs:
+            for q in store.quads_for_pattern(None, None, None, g):
+                written[0] += 1
+                yield q
+
     if fmt in ("nq", "trig", "jsonld"):
-        ox.serialize(quads, output=str(output), format=_RDF_FORMATS[fmt])
+        ox.serialize(quads(), output=str(output), format=_RDF_FORMATS[fmt])
     else:
-        ox.serialize((q.triple for q in quads), output=str(output), format=_RDF_FORMATS[fmt])
-    return len(quads)
+        ox.serialize((q.triple for q in quads()), output=str(output), format=_RDF_FORMATS[fmt])
+    return written[0]
 
 
 def _export_owl(store: ox.Store, graphs: list[ox.NamedNode], output: Path) -> int:
