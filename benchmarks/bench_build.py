@@ -62,19 +62,22 @@ def run_measured(command: list[str]) -> tuple[float, int]:
     return wall, usage.ru_maxrss
 
 
-def bench(n: int, work: Path, *, keep_dump: bool = False,
-          raw_max_triples: int | None = None) -> dict[str, object]:
+def bench(n: int, work: Path, *, keep_dump: bool = False, raw_max_triples: int | None = None,
+          corpus: Path | None = None, dump_anyway: bool = False) -> dict[str, object]:
     """Synthesize and build N reports plus the seed cases; bulk-load the same quads raw.
 
     The corpus, data directory and (with ``keep_dump``) N-Quads stay in ``work``
     (:func:`corpus_dir`, :func:`data_dir`, :func:`dump_path`). Above ``raw_max_triples`` the
-    dump and the raw load are skipped: they need twice the store's disk space again.
+    raw load is skipped, and so is the dump unless ``dump_anyway``: they need the store's disk
+    space again. ``corpus``: build this directory (the seed cases plus ``kgcase synth N --seed
+    7``, written beforehand) instead of writing one.
     """
-    corpus = corpus_dir(work, n)
-    shutil.copytree(ROOT / "cases", corpus)
-    subprocess.run([sys.executable, "-m", "kgcase.cli", "synth", str(n), "--seed", "7",
-                    "--out", str(corpus / "synthetic"), "--jobs", "2", "--quiet"], check=True,
-                   capture_output=True)
+    if corpus is None:
+        corpus = corpus_dir(work, n)
+        shutil.copytree(ROOT / "cases", corpus)
+        subprocess.run([sys.executable, "-m", "kgcase.cli", "synth", str(n), "--seed", "7",
+                        "--out", str(corpus / "synthetic"), "--jobs", "2", "--quiet"],
+                       check=True, capture_output=True)
     data = data_dir(work, n)
     wall, peak_kb = run_measured([sys.executable, "-m", "kgcase.cli", "build", "--cases",
                                   str(corpus), "--data-dir", str(data), "--quiet", "--no-cache"])
@@ -83,12 +86,15 @@ def bench(n: int, work: Path, *, keep_dump: bool = False,
     measured = {"n": n, "triples": release["triples"], "wall_s": round(wall, 1),
                 "stages": release["stages"], "peak_rss_mb": round(peak_kb / 1024),
                 "store_mb": round(store_bytes / 2**20)}
-    if raw_max_triples is not None and release["triples"] > raw_max_triples:
+    skip_raw = raw_max_triples is not None and release["triples"] > raw_max_triples
+    if skip_raw and not dump_anyway:
         return {**measured, "raw_bulk_load_s": None, "load_ratio_vs_raw": None}
     # the raw engine on the same quads: dump them, then time bulk_load alone
     dump = dump_path(work, n)
     ox.Store.read_only(str(data / "current" / "oxigraph")).dump(
         output=str(dump), format=ox.RdfFormat.N_QUADS)
+    if skip_raw:
+        return {**measured, "raw_bulk_load_s": None, "load_ratio_vs_raw": None}
     raw_dir = work / f"raw-{n}"
     t0 = time.perf_counter()
     raw = ox.Store(str(raw_dir))

@@ -141,3 +141,22 @@ def test_parameter_values_come_from_the_seed_store(built_data_dir):
     effects = params.draw(store, catalogue["effects_of_drug"], 6)
     assert effects.sources == {"drug": "name"} and effects.distinct > 1
     assert params.patients(store)
+
+
+def test_split_nquads_keeps_every_line_once_and_blank_nodes_in_one_file(tmp_path) -> None:
+    from benchmarks.scale.engines import split_nquads
+
+    g = "<https://w3id.org/kgcase/graph/x>"
+    lines = [f"<urn:s{i}> <urn:p> \"v {i}\" {g} .\n" for i in range(200_000)]
+    lines[5] = f"_:b1 <urn:p> <urn:o> {g} .\n"
+    lines[150_000] = f"<urn:s> <urn:p> _:b1 {g} .\n"
+    dump = tmp_path / "dump.nq"
+    dump.write_text("".join(lines))
+    assert split_nquads(dump, tmp_path / "parts", 3) == len(lines)
+    files = {p.name: p.read_text().splitlines(keepends=True)
+             for p in sorted((tmp_path / "parts").glob("*.nq"))}
+    assert sorted(line for part in files.values() for line in part) == sorted(lines)
+    assert files["blank-nodes.nq"] == [lines[5], lines[150_000]]
+    assert all(len(files[f"part-{i}.nq"]) > 0 for i in range(3))
+    for part in files.values():  # each file parses on its own
+        list(ox.parse("".join(part), format=ox.RdfFormat.N_QUADS))

@@ -9,8 +9,10 @@ serve --timeout-s`` cancels the query, Virtuoso answers an anytime query (``time
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -25,7 +27,8 @@ import requests
 from benchmarks import bench_pages, bench_service
 from benchmarks.common import program
 from kgcase.store.embedded import release_dir
-from kgcase.store.remote_load import load_remote, release_graphs
+from kgcase.store.remote import graph_namespace
+from kgcase.store.remote_load import RemoteLoadError, load_remote, release_graphs
 
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT / "tests") not in sys.path:  # for tests/remote/servers.py, as bench_remote
@@ -44,6 +47,7 @@ class Target:
     api: bool = False
     as_bind: bool = False
     form: tuple[tuple[str, str], ...] = ()  # extra fields sent with each query
+    store: str = ""  # the store descriptor kgcase is given to serve this engine's data
 
     @property
     def sparql_url(self) -> str:
@@ -52,12 +56,15 @@ class Target:
 
 @contextmanager
 def kgcase(name: str, data_dir: Path, work: Path, *, cache: bool, timeout_s: float,
-           workers: int) -> Iterator[Target]:
-    """``server.py`` on the embedded store; ``cache`` False sets ``--cache-entries 0``."""
+           workers: int, store: str = "") -> Iterator[Target]:
+    """``server.py`` on the embedded store, or on ``store`` (a remote store's descriptor);
+    ``cache`` False sets ``--cache-entries 0``."""
     extra = ["--timeout-s", str(timeout_s), "--workers", str(workers)]
     if not cache:
         extra += ["--cache-entries", "0"]
-    process, url = bench_pages.start(data_dir, work / f"kgcase-{int(cache)}.log", *extra)
+    if store:
+        extra += ["--store", store]
+    process, url = bench_pages.start(data_dir, work / f"{name}.log", *extra)
     try:
         warm_up_workers(url, workers)
         yield Target(name, url, "/sparql", api=True)
@@ -91,35 +98,102 @@ def oxigraph(data_dir: Path, work: Path, *, timeout_s: float) -> Iterator[Target
         shutil.rmtree(copy)
 
 
-def _sized_ini(buffers: int) -> Callable[[Path, int, int], Path]:
-    """``servers._virtuoso_ini`` with ``buffers`` 8 kB pages of buffers (3/4 of them dirty)."""
+def _sized_ini(buffers: int, allowed: Path | None) -> Callable[[Path, int, int], Path]:
+    """``servers._virtuoso_ini`` with ``buffers`` 8 kB pages of buffers (3/4 of them dirty;
+    0: the test configuration's) and ``allowed`` added to ``DirsAllowed`` (for ``ld_dir``)."""
     original = servers._virtuoso_ini
 
     def write(directory: Path, http_port: int, sql_port: int) -> Path:
         path = original(directory, http_port, sql_port)
         text = path.read_text()
-        for key, value in (("NumberOfBuffers", buffers), ("MaxDirtyBuffers", buffers * 3 // 4)):
+        settings = [("NumberOfBuffers", buffers), ("MaxDirtyBuffers", buffers * 3 // 4)]
+        for key, value in settings if buffers else []:
             text = re.sub(rf"^{key}\s*=.*$", f"{key} = {value}", text, count=1, flags=re.M)
+        if allowed is not None:
+            text = re.sub(r"^(DirsAllowed\s*=.*)$", rf"\1, {allowed}", text, count=1, flags=re.M)
         path.write_text(text)
         return path
     return write
 
 
 @contextmanager
-def virtuoso(data_dir: Path, work: Path, *, timeout_s: float,
-             buffers: int = 0) -> Iterator[tuple[Target, float]]:
-    """A fresh Virtuoso (``tests/remote/servers.py``) loaded graph by graph with ``load_remote``;
-    yields it and the load time in seconds. ``buffers`` 0 keeps the test configuration's."""
+def virtuoso(data_dir: Path, work: Path, *, timeout_s: float, buffers: int = 0,
+             bulk: Path | None = None) -> Iterator[tuple[Target, float]]:
+    """A fresh Virtuoso (``tests/remote/servers.py``), loaded graph by graph with ``load_remote``
+    or, given the release's N-Quads ``bulk``, with Virtuoso's own bulk loader
+    (:func:`bulk_load_virtuoso`); yields it and the load time in seconds."""
+    parts = work / "virtuoso-load"
     with ExitStack() as stack:
-        if buffers:
-            stack.enter_context(mock.patch.object(servers, "_virtuoso_ini", _sized_ini(buffers)))
+        if buffers or bulk:
+            stack.enter_context(mock.patch.object(
+                servers, "_virtuoso_ini", _sized_ini(buffers, parts if bulk else None)))
         server = stack.enter_context(servers.virtuoso_server(work / "virtuoso"))
-        report = load_remote(server.descriptor, release_graphs(release_dir(data_dir)),
-                             user=server.user, password=server.password, progress=False)
+        if bulk is None:
+            seconds = load_remote(server.descriptor, release_graphs(release_dir(data_dir)),
+                                  user=server.user, password=server.password,
+                                  progress=False)["seconds"]
+        else:
+            seconds = bulk_load_virtuoso(server, bulk, parts)
         base = server.endpoint.removesuffix("/sparql")
         timeout = (("timeout", str(int(timeout_s * 1000))),)
-        yield Target("virtuoso", base, "/sparql", as_bind=True, form=timeout), report["seconds"]
+        yield Target("virtuoso", base, "/sparql", as_bind=True, form=timeout,
+                     store=server.descriptor), seconds
     shutil.rmtree(work / "virtuoso", ignore_errors=True)
+    shutil.rmtree(parts, ignore_errors=True)
+
+
+def split_nquads(dump: Path, parts: Path, files: int) -> int:
+    """Copy ``dump`` into ``files`` N-Quads files in ``parts`` (round robin in blocks of lines),
+    every line with a blank node into one more file of its own, since a blank node label is
+    scoped to its file; return the lines."""
+    parts.mkdir(parents=True, exist_ok=True)
+    outs = [(parts / f"part-{i}.nq").open("wb") for i in range(files)]
+    blank = (parts / "blank-nodes.nq").open("wb")
+    lines = 0
+    try:
+        with dump.open("rb") as source:
+            for lines, line in enumerate(source, 1):  # lines is returned
+                if line.startswith(b"_:") or b" _:" in line:
+                    blank.write(line)
+                else:
+                    outs[(lines >> 16) % files].write(line)
+    finally:
+        for out in [*outs, blank]:
+            out.close()
+    return lines
+
+
+def bulk_load_virtuoso(server: servers.RemoteServer, dump: Path, parts: Path) -> float:
+    """Load the N-Quads ``dump`` with ``ld_dir`` and one ``rdf_loader_run()`` per core, then
+    ``checkpoint``; check the loader's error list and the kgcase triple count. Returns the
+    seconds from the split to the checkpoint."""
+    started = time.perf_counter()
+    lines = split_nquads(dump, parts, max(2, os.cpu_count() or 2))
+    isql = servers.require_program("isql-vt", "Debian virtuoso-opensource")
+    where = f"127.0.0.1:{servers.sql_port(server)}"
+
+    def run(sql: str) -> str:
+        done = subprocess.run([isql, where, "dba", server.password, f"EXEC={sql}"],
+                              capture_output=True, text=True, check=False, timeout=6 * 3600)
+        if done.returncode or "*** Error" in done.stdout + done.stderr:
+            raise RemoteLoadError(f"Virtuoso bulk load: {sql}: {done.stdout}{done.stderr}")
+        return done.stdout
+
+    run(f"ld_dir('{parts}', '*.nq', 'urn:x-kgcase:bulk-default');")
+    with ThreadPoolExecutor(os.cpu_count() or 2) as pool:
+        list(pool.map(lambda _: run("rdf_loader_run();"), range(os.cpu_count() or 2)))
+    run("checkpoint;")
+    errors = run("SELECT ll_file, ll_error FROM DB.DBA.load_list WHERE ll_error IS NOT NULL;")
+    if not re.search(r"^0 Rows", errors, re.M):
+        print(f"Virtuoso bulk load: files with errors:\n{errors}", file=sys.stderr, flush=True)
+    seconds = time.perf_counter() - started
+    count = requests.post(server.endpoint, data={"query": (
+        "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
+        f"FILTER(STRSTARTS(STR(?g), '{graph_namespace()}')) }}")},
+        headers={"Accept": "text/csv"}, timeout=3600).text.split()[-1]
+    print(f"Virtuoso bulk load: {lines} quads in the dump, {count} in kgcase graphs, "
+          f"{seconds:.1f} s", file=sys.stderr, flush=True)
+    return seconds
 
 
 @contextmanager

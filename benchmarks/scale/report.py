@@ -14,7 +14,7 @@ from typing import Any
 from benchmarks.common import replace_section
 
 HEADING = "## Scale"
-ENGINES = ("kgcase-cold", "kgcase-warm", "oxigraph", "virtuoso", "rdflib")
+ENGINES = ("kgcase-cold", "kgcase-warm", "oxigraph", "virtuoso", "kgcase-virtuoso", "rdflib")
 STAGES = ("ontology", "cases", "store")
 ROW_CAP = 10000  # kgcase's max_rows and Virtuoso's ResultSetMaxRows: counts above are cut
 

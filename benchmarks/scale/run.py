@@ -58,6 +58,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="skip the raw pyoxigraph bulk load (and its N-Quads dump) above this many triples")
     arg("--virtuoso-buffers", type=int, default=170_000,
         help="Virtuoso NumberOfBuffers (8 kB pages; 0: the test configuration's)")
+    arg("--virtuoso-bulk-above", type=int, default=20_000_000,
+        help="load Virtuoso with its bulk loader (ld_dir) above this many triples, "
+             "else graph by graph with load_remote")
+    arg("--corpus", type=Path, help="with one size: build this corpus (the seed cases plus "
+        "`kgcase synth N --seed 7`, written beforehand) instead of writing it")
+    arg("--work", type=Path, help="keep the corpus, build and dump here (default: a temporary "
+        "directory, removed); a build already there is reused")
     arg("--from-json", type=Path, help="re-render a saved run instead of running")
 
 
@@ -91,10 +98,11 @@ def run(args: argparse.Namespace, command: str) -> dict[str, Any]:
         "load_average": [round(os.getloadavg()[0], 2)], "results": []}
     with tempfile.TemporaryDirectory(prefix="kgcase-scale-") as tmp:
         for n in args.sizes:
-            work = Path(tmp) / f"n{n}"
-            work.mkdir()
+            work = (getattr(args, "work", None) or Path(tmp)) / f"n{n}"
+            work.mkdir(parents=True, exist_ok=True)
             doc["results"].append(run_size(n, args, work))
-            shutil.rmtree(work, ignore_errors=True)
+            if not getattr(args, "work", None):
+                shutil.rmtree(work, ignore_errors=True)
             doc["took"] = f"{(time.monotonic() - started) / 60:.0f} min"
             doc["load_average"] = [doc["load_average"][0], round(os.getloadavg()[0], 2)]
             out.write_text(json.dumps(doc, indent=1))
@@ -105,7 +113,19 @@ def run(args: argparse.Namespace, command: str) -> dict[str, Any]:
 def run_size(n: int, args: argparse.Namespace, work: Path) -> dict[str, Any]:
     """Build N reports (+ seed), draw parameter values, then time every engine on the data."""
     log(f"N={n}: synth + build")
-    build = bench_build.bench(n, work, keep_dump=True, raw_max_triples=args.raw_max_triples)
+    corpus = getattr(args, "corpus", None)
+    if corpus is not None and len(args.sizes) != 1:
+        raise SystemExit("--corpus goes with a single --sizes value")
+    bulk_virtuoso = "virtuoso" in args.engines or "kgcase-virtuoso" in args.engines
+    saved = work / "build.json"
+    if saved.is_file() and (bench_build.data_dir(work, n) / "current").exists():
+        build = json.loads(saved.read_text())
+        log(f"N={n}: reusing the build in {work}")
+    else:
+        build = bench_build.bench(n, work, keep_dump=True,
+                                  raw_max_triples=args.raw_max_triples, corpus=corpus,
+                                  dump_anyway=bulk_virtuoso)
+        saved.write_text(json.dumps(build))
     log(f"N={n}: {build['triples']:,} triples, build {build['wall_s']} s")
     data = bench_build.data_dir(work, n)
     catalogue = load_catalogue(ROOT / "queries")  # read now: queries may change between sizes
@@ -117,25 +137,40 @@ def run_size(n: int, args: argparse.Namespace, work: Path) -> dict[str, Any]:
         "n": n, "build": build, "loads": {}, "skipped": {}, "pages": {}, "lookups": {},
         "params": {k: {"sources": d.sources, "distinct": d.distinct} for k, d in draws.items()},
         "queries": {name: {} for name in catalogue}}
-    for engine in args.engines:
+    dump = bench_build.dump_path(work, n)
+    # kgcase-virtuoso (kgcase's API on the Virtuoso store) runs inside the Virtuoso engine
+    order = [e for e in args.engines if e != "kgcase-virtuoso"]
+    if "kgcase-virtuoso" in args.engines and "virtuoso" not in order:
+        order.append("virtuoso")
+    for engine in order:
         if engine == "rdflib" and build["triples"] > args.rdflib_max_triples:
             result["skipped"][engine] = "skipped: too large"
             continue
+        bulk = dump if engine == "virtuoso" and build["triples"] > args.virtuoso_bulk_above \
+            else None
         try:
-            with open_engine(engine, data, bench_build.dump_path(work, n), work, args) as (
-                    target, load_s):
+            with open_engine(engine, data, dump, work, args, bulk) as (target, load_s):
                 if load_s is not None:
                     result["loads"][engine] = round(load_s, 1)
+                    result.setdefault("load_methods", {})[engine] = \
+                        "bulk loader" if bulk else "load_remote"
                     log(f"N={n}: {engine} loaded in {load_s:.1f} s")
-                measure(engine, target, catalogue, draws, patients, args, result)
+                if engine in args.engines:
+                    measure(engine, target, catalogue, draws, patients, args, result)
+                if engine == "virtuoso" and "kgcase-virtuoso" in args.engines:
+                    with engines.kgcase("kgcase-virtuoso", data, work, cache=False,
+                                        timeout_s=args.timeout, workers=args.workers,
+                                        store=target.store) as on_virtuoso:
+                        measure("kgcase-virtuoso", on_virtuoso, catalogue, draws, patients,
+                                args, result)
         except (engines.servers.ServerStartError, RemoteLoadError, SystemExit) as exc:
             result["skipped"][engine] = f"failed: {str(exc).splitlines()[0][:80]}"
             log(f"N={n}: {engine} {result['skipped'][engine]}")
     return result
 
 
-def open_engine(engine: str, data: Path, dump: Path, work: Path,
-                args: argparse.Namespace) -> Opened:
+def open_engine(engine: str, data: Path, dump: Path, work: Path, args: argparse.Namespace,
+                bulk: Path | None = None) -> Opened:
     limit = args.timeout
     if engine.startswith("kgcase"):
         return _no_load(engines.kgcase(engine, data, work, cache=engine == "kgcase-warm",
@@ -143,7 +178,8 @@ def open_engine(engine: str, data: Path, dump: Path, work: Path,
     if engine == "oxigraph":
         return _no_load(engines.oxigraph(data, work, timeout_s=limit))
     if engine == "virtuoso":
-        return engines.virtuoso(data, work, timeout_s=limit, buffers=args.virtuoso_buffers)
+        return engines.virtuoso(data, work, timeout_s=limit, buffers=args.virtuoso_buffers,
+                                bulk=bulk)
     return engines.rdflib(dump, work, timeout_s=limit)
 
 
@@ -170,8 +206,9 @@ def measure(engine: str, target: engines.Target, catalogue: dict[str, NamedQuery
             log(f"N={result['n']} {engine:11} {name:32} p50 {report.ms(summary['p50_ms']):>7} "
                 f"p99 {report.ms(summary['p99_ms']):>7} ms  timeouts {summary['timeouts']} "
                 f"errors {summary['errors']} {summary['message'][:60]}")
-    if engine == "kgcase-cold":
-        result["pages"] = client.pages(target.base, args.page_rounds)
+    if engine in ("kgcase-cold", "kgcase-virtuoso"):
+        key = "pages" if engine == "kgcase-cold" else "pages_virtuoso"
+        result[key] = client.pages(target.base, args.page_rounds)
     if not warm:
         result["lookups"][engine] = client.lookups(target, patients, args.clients, args.seconds)
         log(f"N={result['n']} {engine:11} lookups {result['lookups'][engine]}")

@@ -143,6 +143,14 @@ def _virtuoso_ini(directory: Path, http_port: int, sql_port: int) -> Path:
     return path
 
 
+def sql_port(server: RemoteServer) -> int:
+    """The SQL (isql) port of a server :func:`virtuoso_server` started."""
+    ini = configparser.ConfigParser(inline_comment_prefixes=(";",), interpolation=None,
+                                    strict=False)
+    ini.read(server.log.parents[1] / "virtuoso.ini")
+    return int(ini["Parameters"]["ServerPort"].rsplit(":", 1)[1])
+
+
 def _set_dba_password(isql: str, sql_port: int) -> None:
     """``SET PASSWORD`` through isql, then prove it by logging in (isql exits 0 on errors)."""
     where = f"127.0.0.1:{sql_port}"
