@@ -33,8 +33,10 @@ from kgcase.queries import load_catalogue
 from kgcase.store import Release, switch_current
 from kgcase.web.binding import bind_with_values
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script too
-from benchmarks.common import machine, program, replace_section
+sys.path[:0] = [str(Path(__file__).resolve().parents[1]),  # run as a script too
+                str(Path(__file__).resolve().parents[1] / "tests")]  # for remote/servers.py
+from benchmarks.common import machine, replace_section  # noqa: E402
+from remote.servers import require_program  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "live" / "data"
@@ -245,7 +247,8 @@ def run(args: argparse.Namespace, workdir: Path) -> str:
               str(FIXTURE / "queries"), "--workers", str(args.workers)]
     servers = {
         "kgcase (cache off)": [*kgcase, "--port", str(ports["kgcase"]), "--cache-entries", "0"],
-        "oxigraph serve-read-only": [program("oxigraph"), "serve-read-only", "--location",
+        "oxigraph serve-read-only": [require_program("oxigraph", "pip install oxigraph"),
+                                     "serve-read-only", "--location",
                                      str(data_dir / "current" / "oxigraph"), "--bind",
                                      f"127.0.0.1:{ports['oxigraph']}", "--union-default-graph"],
         "rdflib endpoint": [sys.executable, __file__, "--serve-rdflib", str(trig),

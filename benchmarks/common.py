@@ -6,8 +6,6 @@ from __future__ import annotations
 import os
 import platform
 import re
-import shutil
-import sys
 from pathlib import Path
 
 
@@ -33,9 +31,3 @@ def replace_section(path: Path, heading: str, section: str) -> None:
     else:
         new = old.rstrip("\n") + "\n\n" + body
     path.write_text(new)
-
-
-def program(name: str) -> str:
-    """A command's path, looked up beside this Python first (a virtualenv not on PATH)."""
-    search = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', os.defpath)}"
-    return shutil.which(name, path=search) or name

@@ -25,7 +25,6 @@ from unittest import mock
 import requests
 
 from benchmarks import bench_pages, bench_service
-from benchmarks.common import program
 from kgcase.store.embedded import release_dir
 from kgcase.store.remote import graph_namespace
 from kgcase.store.remote_load import RemoteLoadError, load_remote, release_graphs
@@ -88,7 +87,8 @@ def oxigraph(data_dir: Path, work: Path, *, timeout_s: float) -> Iterator[Target
     shutil.copytree(release_dir(data_dir) / "oxigraph", copy)
     port = servers.free_port()
     base = f"http://127.0.0.1:{port}"
-    command = [program("oxigraph"), "serve", "--location", str(copy), "--bind", f"127.0.0.1:{port}",
+    exe = servers.require_program("oxigraph", "pip install oxigraph")
+    command = [exe, "serve", "--location", str(copy), "--bind", f"127.0.0.1:{port}",
                "--union-default-graph", "--timeout-s", f"{timeout_s:g}"]
     process = bench_service.start(command, base + "/query?query=ASK%7B%7D", work / "oxigraph.log")
     try:
@@ -168,7 +168,8 @@ def bulk_load_virtuoso(server: servers.RemoteServer, dump: Path, parts: Path) ->
     ``checkpoint``; check the loader's error list and the kgcase triple count. Returns the
     seconds from the split to the checkpoint."""
     started = time.perf_counter()
-    lines = split_nquads(dump, parts, max(2, os.cpu_count() or 2))
+    loaders = max(2, os.cpu_count() or 2)
+    lines = split_nquads(dump, parts, loaders)
     isql = servers.require_program("isql-vt", "Debian virtuoso-opensource")
     where = f"127.0.0.1:{servers.sql_port(server)}"
 
@@ -180,17 +181,18 @@ def bulk_load_virtuoso(server: servers.RemoteServer, dump: Path, parts: Path) ->
         return done.stdout
 
     run(f"ld_dir('{parts}', '*.nq', 'urn:x-kgcase:bulk-default');")
-    with ThreadPoolExecutor(os.cpu_count() or 2) as pool:
-        list(pool.map(lambda _: run("rdf_loader_run();"), range(os.cpu_count() or 2)))
+    with ThreadPoolExecutor(loaders) as pool:
+        list(pool.map(lambda _: run("rdf_loader_run();"), range(loaders)))
     run("checkpoint;")
     errors = run("SELECT ll_file, ll_error FROM DB.DBA.load_list WHERE ll_error IS NOT NULL;")
     if not re.search(r"^0 Rows", errors, re.M):
         print(f"Virtuoso bulk load: files with errors:\n{errors}", file=sys.stderr, flush=True)
     seconds = time.perf_counter() - started
-    count = requests.post(server.endpoint, data={"query": (
+    answer = requests.post(server.endpoint, data={"query": (
         "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
         f"FILTER(STRSTARTS(STR(?g), '{graph_namespace()}')) }}")},
-        headers={"Accept": "text/csv"}, timeout=3600).text.split()[-1]
+        headers={"Accept": "application/sparql-results+json"}, timeout=3600).json()
+    count = answer["results"]["bindings"][0]["n"]["value"]
     print(f"Virtuoso bulk load: {lines} quads in the dump, {count} in kgcase graphs, "
           f"{seconds:.1f} s", file=sys.stderr, flush=True)
     return seconds

@@ -77,6 +77,8 @@ def main(args: argparse.Namespace, argv: list[str]) -> None:
         unknown = set(args.engines) - set(report.ENGINES)
         if unknown:
             raise SystemExit(f"unknown engines: {', '.join(sorted(unknown))}")
+        if args.corpus is not None and len(args.sizes) != 1:
+            raise SystemExit("--corpus goes with a single --sizes value")
         doc = run(args, "python -m benchmarks scale " + shlex.join(argv))
     print(render(doc, args.img_dir, args.markdown))
 
@@ -98,10 +100,10 @@ def run(args: argparse.Namespace, command: str) -> dict[str, Any]:
         "load_average": [round(os.getloadavg()[0], 2)], "results": []}
     with tempfile.TemporaryDirectory(prefix="kgcase-scale-") as tmp:
         for n in args.sizes:
-            work = (getattr(args, "work", None) or Path(tmp)) / f"n{n}"
+            work = (args.work or Path(tmp)) / f"n{n}"
             work.mkdir(parents=True, exist_ok=True)
             doc["results"].append(run_size(n, args, work))
-            if not getattr(args, "work", None):
+            if not args.work:
                 shutil.rmtree(work, ignore_errors=True)
             doc["took"] = f"{(time.monotonic() - started) / 60:.0f} min"
             doc["load_average"] = [doc["load_average"][0], round(os.getloadavg()[0], 2)]
@@ -113,9 +115,6 @@ def run(args: argparse.Namespace, command: str) -> dict[str, Any]:
 def run_size(n: int, args: argparse.Namespace, work: Path) -> dict[str, Any]:
     """Build N reports (+ seed), draw parameter values, then time every engine on the data."""
     log(f"N={n}: synth + build")
-    corpus = getattr(args, "corpus", None)
-    if corpus is not None and len(args.sizes) != 1:
-        raise SystemExit("--corpus goes with a single --sizes value")
     bulk_virtuoso = "virtuoso" in args.engines or "kgcase-virtuoso" in args.engines
     saved = work / "build.json"
     if saved.is_file() and (bench_build.data_dir(work, n) / "current").exists():
@@ -123,7 +122,7 @@ def run_size(n: int, args: argparse.Namespace, work: Path) -> dict[str, Any]:
         log(f"N={n}: reusing the build in {work}")
     else:
         build = bench_build.bench(n, work, keep_dump=True,
-                                  raw_max_triples=args.raw_max_triples, corpus=corpus,
+                                  raw_max_triples=args.raw_max_triples, corpus=args.corpus,
                                   dump_anyway=bulk_virtuoso)
         saved.write_text(json.dumps(build))
     log(f"N={n}: {build['triples']:,} triples, build {build['wall_s']} s")

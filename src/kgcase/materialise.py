@@ -25,17 +25,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib import namespace as _ns
 from rdflib.collection import Collection
 from rdflib.term import Node
 
-from kgcase.vocab import CachedNamespace
-
-# rdflib's namespaces, with each term looked up once (the per-case loops are hot)
-OWL = CachedNamespace(_ns.OWL)
-RDF = CachedNamespace(_ns.RDF)
-RDFS = CachedNamespace(_ns.RDFS)
-XSD = CachedNamespace(_ns.XSD)
+from kgcase.vocab import OWL, RDF, RDFS, XSD  # each term looked up once (hot loops)
 
 Triple = tuple[Node, Node, Node]
 _BUILTIN = {OWL.Thing, OWL.NamedIndividual, OWL.Class, RDFS.Resource}

@@ -29,10 +29,7 @@ from rdflib import URIRef
 
 from kgcase.iris import mint
 from kgcase.rdf.case_graph import Triple
-from kgcase.vocab import KG, RDFS, XSD, CachedNamespace, K
-from kgcase.vocab import RDF as _RDF
-
-RDF = CachedNamespace(_RDF)  # RDF.type is read once per triple below
+from kgcase.vocab import KG, RDF, RDFS, XSD, K
 
 #: (drug, target, direction, kind) → (effects, patients, case reports).
 Counts = dict[tuple[str, str, str, str], tuple[int, int, int]]

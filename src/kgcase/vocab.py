@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Literal as Kind
 
 from rdflib import Namespace, URIRef
-from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+from rdflib import namespace as _ns
 
 from kgcase.iris import DEFAULT_BASE, PREFIXES, term
 
@@ -27,6 +27,18 @@ class CachedNamespace:
         value = getattr(self._namespace, name)
         setattr(self, name, value)
         return value
+
+    def __str__(self) -> str:
+        return str(self._namespace)
+
+
+DCTERMS = CachedNamespace(_ns.DCTERMS)
+OWL = CachedNamespace(_ns.OWL)
+PROV = CachedNamespace(_ns.PROV)
+RDF = CachedNamespace(_ns.RDF)
+RDFS = CachedNamespace(_ns.RDFS)
+SKOS = CachedNamespace(_ns.SKOS)
+XSD = CachedNamespace(_ns.XSD)
 
 
 OBO = Namespace("http://purl.obolibrary.org/obo/")

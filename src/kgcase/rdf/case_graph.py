@@ -12,7 +12,6 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib import namespace as _ns
 
 from kgcase.derive import DerivedEffect, reference_status
 from kgcase.iris import mint
@@ -26,16 +25,7 @@ from kgcase.model.schema import (
     Source,
 )
 from kgcase.values import ReportedValue, parse_range
-from kgcase.vocab import CachedNamespace, K
-
-# rdflib's namespaces, with each term looked up once (the per-case loops are hot)
-DCTERMS = CachedNamespace(_ns.DCTERMS)
-OWL = CachedNamespace(_ns.OWL)
-PROV = CachedNamespace(_ns.PROV)
-RDF = CachedNamespace(_ns.RDF)
-RDFS = CachedNamespace(_ns.RDFS)
-SKOS = CachedNamespace(_ns.SKOS)
-XSD = CachedNamespace(_ns.XSD)
+from kgcase.vocab import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD, K
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 
