@@ -8,7 +8,7 @@ import time
 import pytest
 
 from kgcase.store.base import rows_from_solutions
-from kgcase.store.remote import RemoteStore, RemoteStoreError
+from kgcase.store.remote import RemoteStore, RemoteStoreError, is_kgcase_graph
 from kgcase.store.remote_load import RemoteLoadError, split_chunks, staging_graph
 
 pytestmark = pytest.mark.remote
@@ -170,3 +170,20 @@ def test_swap_is_atomic_for_readers_on_oxigraph(oxigraph_scratch):
         thread.join(30)
     assert seen <= {(("a", n),), (("b", n),), (("c", n),)}, seen
     assert (("c", n),) in seen
+
+
+def test_graph_listing_pages_under_a_row_limit_and_finds_foreign_graphs(scratch):
+    """Under a server row limit the graph names come in pages; none is lost or repeated."""
+    scratch.load([(SCRATCH, ntriples("a", 5))], chunk_triples=10, release="r1")
+    whole = scratch.store._graph_names()
+    assert SCRATCH in whole
+    for limit in (2, 3, len(whole) + 5, 20_000):  # Virtuoso sorts at most 10 000 per LIMIT
+        paged = RemoteStore(f"{scratch.store.descriptor}&row_limit={limit}")
+        assert paged.config.row_limit == limit
+        names = paged._graph_names()
+        assert len(names) == len(set(names))
+        assert sorted(names) == sorted(whole)
+    if scratch.name == "virtuoso":  # the store's own graphs and SCRATCH are not kgcase's
+        foreign = RemoteStore(scratch.store.descriptor)._foreign_graphs()
+        assert SCRATCH in foreign
+        assert not [g for g in foreign if is_kgcase_graph(g)]

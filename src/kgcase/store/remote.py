@@ -51,6 +51,7 @@ FORM = "application/x-www-form-urlencoded; charset=UTF-8"
 GRAPH_TYPES = {"application/n-triples": ox.RdfFormat.N_TRIPLES,
                "text/plain": ox.RdfFormat.N_TRIPLES, "text/turtle": ox.RdfFormat.TURTLE}
 STAGING = "staging="
+SORTED_PAGE = 10_000  #: rows per page of an ordered listing
 #: Virtuoso's SQL-level extensions reachable from SPARQL: never forwarded.
 _VIRTUOSO_EXTENSIONS = re.compile(r"\b(bif|sql)\s*:|<\s*(bif|sql):|\bdefine\s", re.IGNORECASE)
 _BNODE_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*(?<!\.)")
@@ -268,6 +269,7 @@ class RemoteStore:
             self._auth = (requests.auth.HTTPDigestAuth(user, password)
                           if self.config.auth == "digest" else (user, password))
         self._foreign: tuple[float, tuple[str, ...]] = (0.0, ())
+        self._foreign_ttl = 10.0
         self._checked = False
 
     @classmethod
@@ -361,21 +363,51 @@ class RemoteStore:
         return bool(json.loads(self._post_query(sparql, RESULTS_JSON, []).content)["boolean"])
 
     def _foreign_graphs(self) -> tuple[str, ...]:
-        """Virtuoso: graphs that are not kgcase's (its system graphs, staging); cached 10 s."""
+        """Virtuoso: graphs that are not kgcase's (its system graphs, staging).
+
+        Cached for 10 s, or 20 times as long as the listing took, whichever is longer, so that
+        on a large store the listing costs at most a twentieth of one worker's time."""
         at, graphs = self._foreign
-        if time.monotonic() - at > 10:
+        if time.monotonic() - at > self._foreign_ttl:
+            started = time.monotonic()
             namespace = json.dumps(graph_namespace())  # a JSON string is a SPARQL string here
-            names = self._graph_names(f"FILTER(!STRSTARTS(STR(?g), {namespace}) "
-                                      f"|| CONTAINS(STR(?g), {json.dumps(STAGING)}))")
+            names = self._graph_names(f"!STRSTARTS(STR(?g), {namespace}) "
+                                      f"|| CONTAINS(STR(?g), {json.dumps(STAGING)})")
             graphs = tuple(sorted(g for g in names if not is_kgcase_graph(g)))
+            self._foreign_ttl = max(10.0, 20 * (time.monotonic() - started))
             self._foreign = (time.monotonic(), graphs)
         return graphs
 
     def _graph_names(self, condition: str = "") -> list[str]:
-        query = f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {condition} }}"
+        """The store's graph names (those meeting ``condition`` on ``?g``, if given).
+
+        ``GROUP BY ?g`` and a ``HAVING`` that reads an aggregate: Virtuoso 7.2 answers that from
+        its graph index (0.3 s for 10 000 graphs), while it tests a ``FILTER`` on ``?g`` quad by
+        quad (18 s; ``DISTINCT``: over 60 s). Under a server row limit, in pages that each start
+        after the last name of the one before (Virtuoso refuses an ``OFFSET`` past its limit).
+        """
+        def query(after: str | None) -> str:
+            tests = [f"({condition})"] if condition else []
+            if after is not None:
+                tests.append(f"STR(?g) > {json.dumps(after)}")
+            having = (f" HAVING(IF(COUNT(*) > 0, {' && '.join(tests)}, false))" if tests else "")
+            return f"SELECT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }} GROUP BY ?g{having}"
+
+        if self.config.row_limit is None:
+            return self._names(query(None))
+        # Virtuoso also refuses to sort more than 10 000 rows for a LIMIT (SR353)
+        page = min(self.config.row_limit, SORTED_PAGE)
+        names: list[str] = []
+        while True:
+            batch = self._names(f"{query(names[-1] if names else None)} "
+                                f"ORDER BY STR(?g) LIMIT {page - 1}")
+            names += batch
+            if len(batch) < page - 1:
+                return names
+
+    def _names(self, query: str) -> list[str]:
         body = self._post_query(query, RESULTS_JSON, []).content
         rows = json.loads(body)["results"]["bindings"]
-        self._check_row_limit(len(rows), None)
         return [b["g"]["value"] for b in rows if "g" in b]
 
     def query(self, sparql: str, *, use_default_graph_as_union: bool = False,
