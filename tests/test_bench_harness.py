@@ -160,3 +160,16 @@ def test_split_nquads_keeps_every_line_once_and_blank_nodes_in_one_file(tmp_path
     assert all(len(files[f"part-{i}.nq"]) > 0 for i in range(3))
     for part in files.values():  # each file parses on its own
         list(ox.parse("".join(part), format=ox.RdfFormat.N_QUADS))
+
+
+def test_sized_virtuoso_ini_sets_buffers_row_cap_and_load_directory(tmp_path) -> None:
+    from benchmarks.scale.engines import _sized_ini, servers
+
+    if not servers.VIRTUOSO_INI.is_file():
+        pytest.skip("Debian virtuoso-opensource is not installed")
+    loads = tmp_path / "loads"
+    text = _sized_ini(40_000, loads, 1_000_000)(tmp_path, 18890, 11111).read_text()
+    assert "NumberOfBuffers = 40000" in text and "MaxDirtyBuffers = 30000" in text
+    assert "ResultSetMaxRows = 1000000" in text and f", {loads}" in text
+    default = _sized_ini(0, None)(tmp_path / "d", 18890, 11111).read_text()
+    assert f"ResultSetMaxRows = {servers.VIRTUOSO_ROW_LIMIT}" in default

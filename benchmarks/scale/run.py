@@ -58,6 +58,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="skip the raw pyoxigraph bulk load (and its N-Quads dump) above this many triples")
     arg("--virtuoso-buffers", type=int, default=170_000,
         help="Virtuoso NumberOfBuffers (8 kB pages; 0: the test configuration's)")
+    arg("--virtuoso-max-rows", type=int, default=0,
+        help="Virtuoso ResultSetMaxRows, and row_limit in kgcase's store URL (0: the test "
+             "configuration's 10,000)")
     arg("--virtuoso-bulk-above", type=int, default=20_000_000,
         help="load Virtuoso with its bulk loader (ld_dir) above this many triples, "
              "else graph by graph with load_remote")
@@ -178,7 +181,7 @@ def open_engine(engine: str, data: Path, dump: Path, work: Path, args: argparse.
         return _no_load(engines.oxigraph(data, work, timeout_s=limit))
     if engine == "virtuoso":
         return engines.virtuoso(data, work, timeout_s=limit, buffers=args.virtuoso_buffers,
-                                bulk=bulk)
+                                bulk=bulk, max_rows=args.virtuoso_max_rows)
     return engines.rdflib(dump, work, timeout_s=limit)
 
 
