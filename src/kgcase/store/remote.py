@@ -30,7 +30,7 @@ import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import pyoxigraph as ox
@@ -157,6 +157,7 @@ def is_kgcase_graph(iri: str) -> bool:
 _PATH_REPEAT = re.compile(r"(?:(?<![?$\w])(?:(?:[A-Za-z][\w.-]*)?:[\w.-]*|a)|\))[*+]")
 
 
+@lru_cache(maxsize=1024)
 def has_repeated_path(sparql: str) -> bool:
     """Does the query hold a ``*`` or ``+`` property path (strings, IRIs, comments skipped)?
 
@@ -245,6 +246,14 @@ def boolean_variables(sparql: str) -> frozenset[str]:
         except Exception:  # a query rdflib cannot resolve: the store will say what is wrong
             return frozenset()
     return frozenset(found)
+
+
+class _Shape(NamedTuple):
+    """What a query text is, as far as the backend needs to know (from the unbound text)."""
+
+    form: str
+    repeated_path: bool
+    booleans: frozenset[str]
 
 
 class RemoteStore:
@@ -427,30 +436,33 @@ class RemoteStore:
         if self.config.dialect == "virtuoso" and _VIRTUOSO_EXTENSIONS.search(sparql):
             raise RemoteRefusedError("Virtuoso extensions (DEFINE, bif:, sql:) are not forwarded")
         virtuoso = self.config.dialect == "virtuoso"
-        booleans = boolean_variables(sparql) if virtuoso else frozenset()
+        # What the text is, read once from the unbound (hence cached) text: rdflib's parser
+        # takes 13-55 ms on a named query, and a bound text is new for each parameter value.
+        shape = _Shape(query_form(sparql), has_repeated_path(sparql),
+                       boolean_variables(sparql) if virtuoso else frozenset())
         if not substitutions:
-            return self._run(sparql, booleans, default_graph, named_graphs,
+            return self._run(sparql, shape, default_graph, named_graphs,
                              use_default_graph_as_union, max_rows)
         terms = {v.value: t for v, t in substitutions.items()}
         try:
-            return self._run(bind_values(sparql, terms, as_bind=virtuoso), booleans,
+            return self._run(bind_values(sparql, terms, as_bind=virtuoso), shape,
                              default_graph, named_graphs, use_default_graph_as_union, max_rows)
         except RemoteQueryError as exc:
             if not (virtuoso and "Internal error" in str(exc)):
                 raise
         # Virtuoso's compiler fails on some BINDs ("SP031 … Internal error"): VALUES, then.
-        return self._run(bind_values(sparql, terms), booleans, default_graph, named_graphs,
+        return self._run(bind_values(sparql, terms), shape, default_graph, named_graphs,
                          use_default_graph_as_union, max_rows)
 
-    def _run(self, sparql: str, booleans: frozenset[str],
+    def _run(self, sparql: str, shape: _Shape,
              default_graph: list[ox.NamedNode] | None, named_graphs: list[ox.NamedNode] | None,
              union: bool, max_rows: int | None) -> Any:
-        form = query_form(sparql)
+        form, booleans = shape.form, shape.booleans
         params: list[tuple[str, str]] = []
         if default_graph is not None or named_graphs is not None:
             params += [("default-graph-uri", g.value) for g in default_graph or ()]
             params += [("named-graph-uri", g.value) for g in named_graphs or ()]
-        elif union and self.config.dialect == "virtuoso" and not has_repeated_path(sparql):
+        elif union and self.config.dialect == "virtuoso" and not shape.repeated_path:
             # With any default-graph-exclude, Virtuoso 7.2 answers nothing for many queries
             # with a * or + path; those read its few system graphs too (docs/deploy.md).
             excluded = "".join(f"DEFINE input:default-graph-exclude {term_n3(ox.NamedNode(g))}\n"
