@@ -13,7 +13,13 @@ from kgcase.config import load_settings
 from kgcase.errors import StoreUnavailableError
 from kgcase.store import EmbeddedStore, open_store
 from kgcase.store.binding import bind_values, term_n3
-from kgcase.store.remote import RemoteRefusedError, RemoteStore, has_repeated_path, parse_store_url
+from kgcase.store.remote import (
+    RemoteRefusedError,
+    RemoteStore,
+    has_repeated_path,
+    parse_store_url,
+    query_form,
+)
 from kgcase.store.remote_load import RemoteLoadError, split_chunks, staging_graph
 from kgcase.web.service import QueryService
 
@@ -165,6 +171,17 @@ def test_virtuoso_extensions_are_not_forwarded(fake_store):
                   "SELECT (sql:RDF_GRAPH_GROUP_CREATE('g', 1) AS ?x) WHERE { }"):
         with pytest.raises(RemoteRefusedError):
             store.select(query)
+    store.close()
+
+
+def test_a_query_text_is_parsed_once_whatever_its_parameter_values(fake_store):
+    """The bound text is new for each value; the form is read from the unbound text."""
+    store = RemoteStore(f"{fake_store}/?dialect=virtuoso")
+    sparql = "SELECT ?x WHERE { ?x <urn:p> ?drug . FILTER(BOUND(?x)) } # parsed once"
+    query_form.cache_clear()
+    for i in range(5):
+        store.query(sparql, substitutions={ox.Variable("drug"): ox.NamedNode(f"urn:d{i}")})
+    assert query_form.cache_info().misses == 1
     store.close()
 
 
