@@ -87,14 +87,15 @@ def bench(n: int, work: Path, *, keep_dump: bool = False, raw_max_triples: int |
                 "stages": release["stages"], "peak_rss_mb": round(peak_kb / 1024),
                 "store_mb": round(store_bytes / 2**20)}
     skip_raw = raw_max_triples is not None and release["triples"] > raw_max_triples
+    unmeasured = {**measured, "raw_bulk_load_s": None, "load_ratio_vs_raw": None}
     if skip_raw and not dump_anyway:
-        return {**measured, "raw_bulk_load_s": None, "load_ratio_vs_raw": None}
+        return unmeasured
     # the raw engine on the same quads: dump them, then time bulk_load alone
     dump = dump_path(work, n)
     ox.Store.read_only(str(data / "current" / "oxigraph")).dump(
         output=str(dump), format=ox.RdfFormat.N_QUADS)
     if skip_raw:
-        return {**measured, "raw_bulk_load_s": None, "load_ratio_vs_raw": None}
+        return unmeasured
     raw_dir = work / f"raw-{n}"
     t0 = time.perf_counter()
     raw = ox.Store(str(raw_dir))

@@ -165,8 +165,9 @@ def test_split_nquads_keeps_every_line_once_and_blank_nodes_in_one_file(tmp_path
 def test_sized_virtuoso_ini_sets_buffers_row_cap_and_load_directory(tmp_path) -> None:
     from benchmarks.scale.engines import _sized_ini, servers
 
-    if not servers.VIRTUOSO_INI.is_file():
-        pytest.skip("Debian virtuoso-opensource is not installed")
+    assert servers.VIRTUOSO_INI.is_file(), (
+        f"{servers.VIRTUOSO_INI} is missing: install Debian virtuoso-opensource "
+        "(bash .ci/system-deps)")
     loads = tmp_path / "loads"
     text = _sized_ini(40_000, loads, 1_000_000)(tmp_path, 18890, 11111).read_text()
     assert "NumberOfBuffers = 40000" in text and "MaxDirtyBuffers = 30000" in text

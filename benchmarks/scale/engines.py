@@ -107,11 +107,11 @@ def _sized_ini(buffers: int, allowed: Path | None,
     def write(directory: Path, http_port: int, sql_port: int) -> Path:
         path = original(directory, http_port, sql_port)
         text = path.read_text()
-        settings = [("NumberOfBuffers", buffers), ("MaxDirtyBuffers", buffers * 3 // 4)]
-        settings = (settings if buffers else []) + (
-            [("ResultSetMaxRows", max_rows)] if max_rows else [])
-        for key, value in settings:
-            text = re.sub(rf"^{key}\s*=.*$", f"{key} = {value}", text, count=1, flags=re.M)
+        settings = {"NumberOfBuffers": buffers, "MaxDirtyBuffers": buffers * 3 // 4,
+                    "ResultSetMaxRows": max_rows}
+        for key, value in settings.items():
+            if value:  # 0: the test configuration's
+                text = re.sub(rf"^{key}\s*=.*$", f"{key} = {value}", text, count=1, flags=re.M)
         if allowed is not None:
             text = re.sub(r"^(DirsAllowed\s*=.*)$", rf"\1, {allowed}", text, count=1, flags=re.M)
         path.write_text(text)
@@ -178,7 +178,7 @@ def bulk_load_virtuoso(server: servers.RemoteServer, dump: Path, parts: Path,
     loaders = max(2, os.cpu_count() or 2)
     lines = split_nquads(dump, parts, loaders)
     isql = servers.require_program("isql-vt", "Debian virtuoso-opensource")
-    where = f"127.0.0.1:{servers.sql_port(server)}"
+    where = f"127.0.0.1:{server.sql_port}"
 
     def run(sql: str) -> str:
         done = subprocess.run([isql, where, "dba", server.password, f"EXEC={sql}"],

@@ -44,6 +44,7 @@ class RemoteServer:
     log: Path
     user: str = ""
     password: str = ""
+    sql_port: int = 0  # Virtuoso's isql port
 
     def output(self) -> str:
         return self.log.read_text(errors="replace")[-4000:] if self.log.exists() else ""
@@ -143,14 +144,6 @@ def _virtuoso_ini(directory: Path, http_port: int, sql_port: int) -> Path:
     return path
 
 
-def sql_port(server: RemoteServer) -> int:
-    """The SQL (isql) port of a server :func:`virtuoso_server` started."""
-    ini = configparser.ConfigParser(inline_comment_prefixes=(";",), interpolation=None,
-                                    strict=False)
-    ini.read(server.log.parents[1] / "virtuoso.ini")
-    return int(ini["Parameters"]["ServerPort"].rsplit(":", 1)[1])
-
-
 def _set_dba_password(isql: str, sql_port: int) -> None:
     """``SET PASSWORD`` through isql, then prove it by logging in (isql exits 0 on errors)."""
     where = f"127.0.0.1:{sql_port}"
@@ -179,7 +172,7 @@ def virtuoso_server(directory: Path) -> Iterator[RemoteServer]:
     base = f"http://127.0.0.1:{http_port}"
     descriptor = f"sparql+{base}/sparql?dialect=virtuoso&update={base}/sparql-auth"
     server = RemoteServer("virtuoso", f"{base}/sparql", descriptor, process, log,
-                          user="dba", password=VIRTUOSO_PASSWORD)
+                          user="dba", password=VIRTUOSO_PASSWORD, sql_port=sql_port)
     try:
         _wait_ready(server, timeout_s=120)
         _set_dba_password(isql, sql_port)
