@@ -16,12 +16,15 @@ from kgcase.store.binding import bind_values, term_n3
 from kgcase.store.remote import (
     RemoteRefusedError,
     RemoteStore,
+    boolean_variables,
     has_repeated_path,
     parse_store_url,
     query_form,
 )
 from kgcase.store.remote_load import RemoteLoadError, split_chunks, staging_graph
+from kgcase.web.gate import check_query
 from kgcase.web.service import QueryService
+from kgcase.web.worker import Job, execute
 
 pytestmark = pytest.mark.remote
 
@@ -182,6 +185,27 @@ def test_a_query_text_is_parsed_once_whatever_its_parameter_values(fake_store):
     for i in range(5):
         store.query(sparql, substitutions={ox.Variable("drug"): ox.NamedNode(f"urn:d{i}")})
     assert query_form.cache_info().misses == 1
+    store.close()
+
+
+def test_a_query_the_gate_parsed_is_not_parsed_again_for_the_store(fake_store):
+    """The gate's parse says the form and the boolean variables; the worker passes them on."""
+    sparql = ("SELECT ?x ?big WHERE { ?x <urn:p> ?a BIND(?a > 1 AS ?big) "
+              "BIND(STR(?a) AS ?text) } # gate only")
+    checked = check_query(sparql)
+    assert (checked.form, checked.booleans) == ("select", ("big",))
+    assert boolean_variables(sparql) == {"big"}  # what the store would have found itself
+    store = RemoteStore(f"{fake_store}/?dialect=virtuoso")
+    query_form.cache_clear()
+    boolean_variables.cache_clear()
+    job = Job(release_path="unused", sparql=sparql, select_fmt="json", graph_fmt=None,
+              max_rows=10, form=checked.form, booleans=checked.booleans,
+              bindings=(("x", ox.NamedNode("urn:d1")),))
+    assert execute(store, job).form == "select"
+    assert query_form.cache_info().misses == boolean_variables.cache_info().misses == 0
+    execute(store, Job(release_path="unused", sparql=sparql, select_fmt="json",
+                       graph_fmt=None, max_rows=10))  # a job without them: parsed here
+    assert query_form.cache_info().misses == boolean_variables.cache_info().misses == 1
     store.close()
 
 

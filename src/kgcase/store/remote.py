@@ -220,11 +220,8 @@ _BOOLEAN_EXPRESSIONS = {
 }
 
 
-@lru_cache(maxsize=1024)
-def boolean_variables(sparql: str) -> frozenset[str]:
-    """Variables a query binds (``BIND``, ``SELECT (… AS ?v)``) to a boolean expression."""
-    from rdflib.plugins.sparql.algebra import translateQuery
-    from rdflib.plugins.sparql.parser import parseQuery
+def boolean_bindings(algebra: Any) -> frozenset[str]:
+    """Variables an rdflib algebra tree binds (``BIND``, ``SELECT (… AS ?v)``) to a boolean."""
     from rdflib.plugins.sparql.parserutils import CompValue
 
     found: set[str] = set()
@@ -240,12 +237,22 @@ def boolean_variables(sparql: str) -> frozenset[str]:
             for value in node:
                 walk(value)
 
+    walk(algebra)
+    return frozenset(found)
+
+
+@lru_cache(maxsize=1024)
+def boolean_variables(sparql: str) -> frozenset[str]:
+    """:func:`boolean_bindings` of a query text (empty if rdflib cannot resolve it)."""
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+
     with _PARSER:
         try:
-            walk(translateQuery(parseQuery(sparql)).algebra)
+            algebra = translateQuery(parseQuery(sparql)).algebra
         except Exception:  # a query rdflib cannot resolve: the store will say what is wrong
             return frozenset()
-    return frozenset(found)
+    return boolean_bindings(algebra)
 
 
 class _Shape(NamedTuple):
@@ -423,11 +430,15 @@ class RemoteStore:
               default_graph: list[ox.NamedNode] | None = None,
               named_graphs: list[ox.NamedNode] | None = None,
               substitutions: Mapping[ox.Variable, Any] | None = None,
-              max_rows: int | None = None) -> Any:
+              max_rows: int | None = None, form: str | None = None,
+              booleans: frozenset[str] | None = None) -> Any:
         """Run a query as ``pyoxigraph.Store.query`` would, on the remote store.
 
         :param max_rows: the caller reads at most this many rows (plus one): a server row cap
             above it cannot cut the answer short unnoticed.
+        :param form: ``select``, ``ask``, ``construct`` or ``describe`` when the caller has
+            parsed the query already (the service's gate has); else it is parsed here.
+        :param booleans: the variables bound to a boolean expression, likewise.
         :raises RemoteQueryError: the store rejected the query (a ``SyntaxError``).
         :raises RemoteRefusedError: a query kgcase does not forward (a ``ValueError``).
         :raises RemoteStoreError: the store failed or did not answer in time (an ``OSError``-like
@@ -437,9 +448,11 @@ class RemoteStore:
             raise RemoteRefusedError("Virtuoso extensions (DEFINE, bif:, sql:) are not forwarded")
         virtuoso = self.config.dialect == "virtuoso"
         # What the text is, read once from the unbound (hence cached) text: rdflib's parser
-        # takes 13-55 ms on a named query, and a bound text is new for each parameter value.
-        shape = _Shape(query_form(sparql), has_repeated_path(sparql),
-                       boolean_variables(sparql) if virtuoso else frozenset())
+        # takes 13-55 ms on a named query (300 ms for the first), and a bound text is new for
+        # each parameter value. The service's gate has parsed it already and says so.
+        if booleans is None:
+            booleans = boolean_variables(sparql) if virtuoso else frozenset()
+        shape = _Shape(form or query_form(sparql), has_repeated_path(sparql), booleans)
         if not substitutions:
             return self._run(sparql, shape, default_graph, named_graphs,
                              use_default_graph_as_union, max_rows)

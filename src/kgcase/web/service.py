@@ -178,6 +178,7 @@ class QueryService:
             named_graphs=plan.named_graphs, union_default_graph=not plan.checked.has_dataset,
             bindings=plan.bindings, values_binding=plan.values_binding,
             timeout_s=self.settings.timeout_s,
+            form=plan.checked.form, booleans=plan.checked.booleans,
         )
         outcome = self.pool.run(job, timeout_s=self.settings.timeout_s)
         if plan.checked.cacheable:

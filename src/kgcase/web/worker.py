@@ -64,6 +64,9 @@ class Job:
     values_binding: bool = False  # embedded: bind as VALUES, not substitutions (store.binding)
     list_graphs: bool = False  # answer the named graphs of the release instead
     timeout_s: float = 30.0  # a remote store's HTTP time limit (the pool kills past it anyway)
+    # What the gate's parse found, so that a remote store need not parse the text again:
+    form: str | None = None  # select | ask | construct | describe; None: not parsed
+    booleans: tuple[str, ...] = ()  # variables bound to a boolean expression (when form is set)
 
 
 @dataclass(frozen=True)
@@ -137,6 +140,8 @@ def execute(store: ox.Store | RemoteStore, job: Job) -> Outcome:
     if remote:
         options["max_rows"] = job.max_rows
         store.timeout_s = job.timeout_s
+        if job.form is not None:
+            options.update(form=job.form, booleans=frozenset(job.booleans))
     try:
         if job.bindings and job.values_binding and not remote:
             sparql = bind_values(sparql, dict(job.bindings))
