@@ -4,6 +4,11 @@
 type and bound by the engine (never pasted into the text). Answers are a plain JSON table by
 default (``{"ok": true, "query", "columns", "rows", "truncated"}``), SPARQL JSON with
 ``Accept: application/sparql-results+json``, CSV or TSV (``Accept`` or ``_format=csv``).
+
+``_limit`` and ``_offset`` page a SELECT that has an ``ORDER BY`` (every query of ``queries/``):
+the API appends ``LIMIT`` (one row more than asked, to tell whether a next page exists) and
+``OFFSET`` to the text, and links the next page (``Link: <…>; rel="next"``, and ``next`` in the
+plain JSON).
 """
 
 from __future__ import annotations
@@ -36,6 +41,8 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 
 CATALOGUE = "kgcase_catalogue"
 FORMAT_PARAM = "_format"  # parameter names are snake_case from a letter: this never collides
+LIMIT_PARAM, OFFSET_PARAM = "_limit", "_offset"
+CONTROLS = (FORMAT_PARAM, LIMIT_PARAM, OFFSET_PARAM)
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _NUMBERS = {XSD + "integer": int, XSD + "int": int, XSD + "long": int,
             XSD + "decimal": Decimal, XSD + "double": float, XSD + "float": float}
@@ -63,6 +70,40 @@ def load_served_queries(directory: Path, allowed: frozenset[str]) -> dict[str, S
             raise QueryFileError(f"{named.path}: {exc}") from None
         served[name] = ServedQuery(named, checked)
     return served
+
+
+@dataclass(frozen=True)
+class Page:
+    """``_limit`` rows from row ``_offset`` (0-based) of an ordered answer."""
+
+    limit: int
+    offset: int
+
+    def clause(self) -> str:
+        """The solution modifiers to append (integers only: nothing user-typed as text)."""
+        return f"\nLIMIT {self.limit + 1}\nOFFSET {self.offset}\n"
+
+
+def _whole(name: str, text: str, low: int, high: int) -> int:
+    if not (text.isascii() and text.isdigit() and low <= int(text) <= high):
+        raise QueryParameterError(f"{name}={text!r}: give a whole number from {low} to {high}")
+    return int(text)
+
+
+def requested_page(name: str, served: ServedQuery, args: Any, max_rows: int) -> Page | None:
+    """The page asked for by ``_limit`` / ``_offset``, or ``None`` for the whole answer.
+
+    :raises QueryParameterError: not whole numbers in range, or a query that cannot be paged.
+    """
+    if LIMIT_PARAM not in args and OFFSET_PARAM not in args:
+        return None
+    if not served.checked.pageable:
+        raise QueryParameterError(
+            f"{name} cannot be paged: only a SELECT with ORDER BY and no LIMIT or OFFSET of its "
+            f"own can; leave out {LIMIT_PARAM} and {OFFSET_PARAM}")
+    limit = _whole(LIMIT_PARAM, args.get(LIMIT_PARAM, str(max_rows)), 1, max_rows)
+    offset = _whole(OFFSET_PARAM, args.get(OFFSET_PARAM, "0"), 0, 10**12)
+    return Page(limit, offset)
 
 
 def get_catalogue() -> dict[str, ServedQuery]:
@@ -98,14 +139,17 @@ def table(outcome: Outcome) -> tuple[list[str], list[dict[str, Any]]]:
     return columns, rows
 
 
-def render(name: str, outcome: Outcome, fmt: ResultFormat) -> bytes:
-    """Serialise an outcome as the API format ``fmt``."""
+def render(name: str, outcome: Outcome, fmt: ResultFormat, page: Page | None = None,
+           next_url: str | None = None) -> bytes:
+    """Serialise an outcome as the API format ``fmt`` (a page says where it is)."""
     if fmt.key == "json":
         return outcome.body
     columns, rows = table(outcome)
     if fmt.key == "plain":
-        doc = {"ok": True, "query": name, "columns": columns, "rows": rows,
-               "truncated": outcome.truncated}
+        doc: dict[str, Any] = {"ok": True, "query": name, "columns": columns, "rows": rows,
+                               "truncated": outcome.truncated and page is None}
+        if page is not None:
+            doc.update(limit=page.limit, offset=page.offset, next=next_url)
         return json.dumps(doc, ensure_ascii=False).encode()
     out = io.StringIO()
     writer = csv.writer(out, delimiter="," if fmt.key == "csv" else "\t", lineterminator="\r\n")
@@ -140,22 +184,37 @@ def run_named_query(name: str) -> Response:
         request.headers.get("Accept"), API_OFFERS)
     if fmt is None:
         raise NotAcceptableError(f"available formats: {', '.join(media_types(API_OFFERS))}")
-    given = {k: v for k, v in request.args.items() if k != FORMAT_PARAM}
+    given = {k: v for k, v in request.args.items() if k not in CONTROLS}
     bindings = served.named.bind(given)
-    plan = Plan(sparql=served.named.sparql, checked=served.checked, select_fmt="json",
-                graph_fmt="json",
+    service = get_service()
+    page = requested_page(name, served, request.args, service.settings.max_rows)
+    plan = Plan(sparql=served.named.sparql + (page.clause() if page else ""),
+                checked=served.checked, select_fmt="json", graph_fmt="json",
                 bindings=tuple(sorted(bindings.items())), values_binding=True,
-                representation=fmt.key)
-    answer = get_service().answer(plan, if_none_match=request.headers.get("If-None-Match"))
-    body = render(name, answer.outcome, fmt) if answer.outcome else None
-    return to_response(answer, fmt.content_type, body)
+                representation=fmt.key, max_rows=page.limit if page else None)
+    answer = service.answer(plan, if_none_match=request.headers.get("If-None-Match"))
+    next_url = None
+    if page and answer.outcome and answer.outcome.truncated:  # the extra row was there
+        args = {**request.args.to_dict(), OFFSET_PARAM: page.offset + page.limit,
+                LIMIT_PARAM: page.limit}
+        next_url = url_for("api.run_named_query", name=name, _external=True, **args)
+    body = render(name, answer.outcome, fmt, page, next_url) if answer.outcome else None
+    response = to_response(answer, fmt.content_type, body)
+    if page:  # a page is never "truncated": the rest is on the next one
+        for header in ("X-KGCase-Truncated", "X-KGCase-Row-Limit"):
+            response.headers.remove(header)
+    if next_url:
+        response.headers["Link"] = f'<{next_url}>; rel="next"'
+    return response
 
 
 @bp.get("/openapi.json")
 def openapi() -> Response:
     """The OpenAPI 3 description of the whole HTTP API, generated from the catalogue."""
     named = [s.named for _, s in sorted(get_catalogue().items())]
-    return jsonify(openapi_document(named, request.host_url.rstrip("/")))
+    pageable = {name for name, s in get_catalogue().items() if s.checked.pageable}
+    return jsonify(openapi_document(named, request.host_url.rstrip("/"), pageable=pageable,
+                                    max_rows=get_service().settings.max_rows))
 
 
 @bp.get("/health")

@@ -61,6 +61,13 @@ class CheckedQuery:
     services: tuple[str, ...] = ()
     projected: tuple[str, ...] = ()  # SELECT variables (pyoxigraph binds only these)
     booleans: tuple[str, ...] = ()  # bound to a boolean expression (Virtuoso answers 1/0)
+    sliced: bool = False  # LIMIT or OFFSET on the outer query
+    ordered: bool = False  # ORDER BY on the outer query
+
+    @property
+    def pageable(self) -> bool:
+        """Can the API page it by adding LIMIT and OFFSET (a SELECT in a fixed order)?"""
+        return self.form == "select" and self.ordered and not self.sliced
 
 
 def _walk(node: Any, found: dict[str, list[Any]]) -> None:
@@ -158,7 +165,16 @@ def check_query(text: str, allowed_services: frozenset[str] = frozenset()) -> Ch
         services=_refuse_services(found["services"], allowed_services),
         projected=tuple(str(v) for v in algebra.get("PV") or ()),
         booleans=tuple(sorted(boolean_bindings(algebra))),
+        sliced=algebra.p.name == "Slice",
+        ordered=_outer_order(algebra.p),
     )
+
+
+def _outer_order(node: CompValue) -> bool:
+    """Is there an ``ORDER BY`` under the outer query's LIMIT, DISTINCT and projection?"""
+    while node.name in ("Slice", "Distinct", "Reduced", "Project"):
+        node = node.p
+    return node.name == "OrderBy"
 
 
 def check_update(text: str) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from kgcase.queries import NamedQuery, Param
@@ -65,7 +65,18 @@ def _sparql_path() -> dict[str, Any]:
     }
 
 
-def _query_path(named: NamedQuery) -> dict[str, Any]:
+def _paging(max_rows: int) -> list[dict[str, Any]]:
+    return [
+        {"name": "_limit", "in": "query", "required": False,
+         "schema": {"type": "integer", "minimum": 1, "maximum": max_rows},
+         "description": "page size: at most this many rows (the Link header has the next page)"},
+        {"name": "_offset", "in": "query", "required": False,
+         "schema": {"type": "integer", "minimum": 0, "default": 0},
+         "description": "skip this many rows of the ordered answer"},
+    ]
+
+
+def _query_path(named: NamedQuery, paging: list[dict[str, Any]]) -> dict[str, Any]:
     fmt = {"name": "_format", "in": "query", "required": False,
            "schema": {"type": "string", "enum": ["plain", "json", "csv", "tsv"]},
            "description": "overrides Accept"}
@@ -73,7 +84,7 @@ def _query_path(named: NamedQuery) -> dict[str, Any]:
         "summary": named.title,
         "description": named.description,
         "operationId": f"query_{named.name}",
-        "parameters": [*(_parameter(p) for p in named.params), fmt],
+        "parameters": [*(_parameter(p) for p in named.params), fmt, *paging],
         "responses": {
             "200": {"description": "the answer as a table",
                     "content": _content(API_OFFERS, {"$ref": "#/components/schemas/Table"})},
@@ -83,8 +94,12 @@ def _query_path(named: NamedQuery) -> dict[str, Any]:
     }}
 
 
-def openapi_document(catalogue: Sequence[NamedQuery], server_url: str) -> dict[str, Any]:
-    """Describe ``/sparql``, ``/api/queries`` and one path per named query."""
+def openapi_document(catalogue: Sequence[NamedQuery], server_url: str, *,
+                     pageable: Collection[str] = (), max_rows: int = 10_000) -> dict[str, Any]:
+    """Describe ``/sparql``, ``/api/queries`` and one path per named query.
+
+    :param pageable: the named queries that take ``_limit`` and ``_offset``.
+    """
     simple = {"description": "JSON", "content": {"application/json": {}}}
     paths: dict[str, Any] = {
         "/sparql": _sparql_path(),
@@ -97,7 +112,8 @@ def openapi_document(catalogue: Sequence[NamedQuery], server_url: str) -> dict[s
                                       "responses": {"200": simple}}},
     }
     for named in catalogue:
-        paths[f"/api/queries/{named.name}"] = _query_path(named)
+        paging = _paging(max_rows) if named.name in pageable else []
+        paths[f"/api/queries/{named.name}"] = _query_path(named, paging)
     return {
         "openapi": "3.0.3",
         "info": {"title": "kgcase SPARQL service", "version": "1",
@@ -113,6 +129,8 @@ def openapi_document(catalogue: Sequence[NamedQuery], server_url: str) -> dict[s
                 "ok": {"type": "boolean"}, "query": {"type": "string"},
                 "columns": {"type": "array", "items": {"type": "string"}},
                 "rows": {"type": "array", "items": {"type": "object"}},
-                "truncated": {"type": "boolean"}}},
+                "truncated": {"type": "boolean"},
+                "limit": {"type": "integer"}, "offset": {"type": "integer"},
+                "next": {"type": "string", "format": "uri", "nullable": True}}},
         }},
     }

@@ -115,6 +115,7 @@ class Plan:
     #: each is the faster one for those queries (docs/decisions.md).
     values_binding: bool = False
     representation: str = ""  # how the caller renders the outcome (part of the ETag only)
+    max_rows: int | None = None  # read at most this many rows (default: the max_rows setting)
 
     def key(self, release_id: str, max_rows: int) -> str:
         """A digest of everything the outcome depends on."""
@@ -161,7 +162,8 @@ class QueryService:
             # A remote store gets only what rdflib parses as standard SPARQL (no DEFINE …).
             plan = replace(plan, checked=check_query(plan.sparql,
                                                      self.settings.allowed_services))
-        key = plan.key(release.id, self.settings.max_rows)
+        max_rows = plan.max_rows or self.settings.max_rows
+        key = plan.key(release.id, max_rows)
         etag = None
         if plan.checked.cacheable:
             digest = hashlib.sha256(f"{key}{plan.representation}".encode()).hexdigest()[:20]
@@ -173,7 +175,7 @@ class QueryService:
                 return Answer(cached, release.id, etag)
         job = Job(
             release_path=release.path, sparql=plan.sparql, select_fmt=plan.select_fmt,
-            graph_fmt=plan.graph_fmt, max_rows=self.settings.max_rows,
+            graph_fmt=plan.graph_fmt, max_rows=max_rows,
             default_graphs=plan.default_graphs,
             named_graphs=plan.named_graphs, union_default_graph=not plan.checked.has_dataset,
             bindings=plan.bindings, values_binding=plan.values_binding,
