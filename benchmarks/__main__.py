@@ -5,6 +5,7 @@
     remote   named queries through kgcase on embedded, Oxigraph and Virtuoso (bench_remote.py)
     service  kgcase's /sparql beside oxigraph and rdflib under load (bench_service.py)
     pages    entity page latency (bench_pages.py)
+    optimise named queries on a store built with and without Store.optimize() (bench_optimise.py)
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import importlib
 import sys
 
 SCRIPTS = {"build": "bench_build", "remote": "bench_remote", "service": "bench_service",
-           "pages": "bench_pages"}
+           "pages": "bench_pages", "optimise": "bench_optimise"}
 
 
 def main(argv: list[str]) -> None:
