@@ -35,6 +35,23 @@ def _k(name: str) -> str:
     return f"<{getattr(K, name)}>"
 
 
+def _timed(link: str, var: str) -> str:
+    """``?x link ?var`` with ``?var``'s months and label, bound only when it has months."""
+    return (f"OPTIONAL {{ ?x {_k(link)} ?{var}0 }}\n"
+            f"     BIND(COALESCE(?{var}0, {ABSENT}) AS ?{var}Key)\n"
+            f"     OPTIONAL {{ ?{var}Key {_k('monthsFromIndex')} ?{var}m }}\n"
+            f"     OPTIONAL {{ ?{var}Key rdfs:label ?{var}l0 }}\n"
+            f"     BIND(IF(BOUND(?{var}m), ?{var}0, ?none) AS ?{var})\n"
+            f"     BIND(IF(BOUND(?{var}m), ?{var}l0, ?none) AS ?{var}l)")
+
+
+def _paired(value: str, unit: str, var: str, unit_var: str) -> str:
+    """A value and its unit of ``?x``, both bound or neither."""
+    return (f"OPTIONAL {{ ?x {_k(value)} ?{var}0 }} OPTIONAL {{ ?x {_k(unit)} ?{unit_var}0 }}\n"
+            f"     BIND(IF(BOUND(?{unit_var}0), ?{var}0, ?none) AS ?{var})\n"
+            f"     BIND(IF(BOUND(?{var}0), ?{unit_var}0, ?none) AS ?{unit_var})")
+
+
 #: Outgoing triples with labels, incoming counts per predicate (from IRIs and from class
 #: expressions) and a sample of incoming IRIs: with :data:`USED`, everything a page shows of
 #: any resource.
@@ -193,6 +210,8 @@ SELECT ?s ?claim ?role ?kind ?statement ?subj ?subjl ?obj ?objl ?dirl ?populatio
 }} LIMIT 2000"""
 
 #: A patient's time points, diagnoses, drug exposures and findings (the timeline).
+#: Every OPTIONAL is one pattern on a bound subject, so it stays a per-row lookup (docs/sparql.md,
+#: "Writing a named query that scales"); a time point counts only with its months, as before.
 PATIENT_TIMELINE = PREFIXES + f"""
 SELECT ?s ?kind ?x ?xl ?what ?wl ?start ?startl ?startm ?end ?endl ?endm ?age ?index ?certl
        ?dose ?doseu ?every ?everyu WHERE {{
@@ -200,27 +219,25 @@ SELECT ?s ?kind ?x ?xl ?what ?wl ?start ?startl ?startm ?end ?endl ?endm ?age ?i
      OPTIONAL {{ ?x {_k("monthsFromIndex")} ?startm }} OPTIONAL {{ ?x {_k("ageYears")} ?age }}
      OPTIONAL {{ ?x {_k("relativeTo")} ?index }} }}
   UNION
-  {{ ?s {_k("hasDiagnosis")} ?x BIND("diagnosis" AS ?kind)
-     ?x {_k("diagnosedDisease")} ?what OPTIONAL {{ ?what rdfs:label ?wl }}
-     OPTIONAL {{ ?x {_k("ageYears")} ?age }} }}
+  {{ ?s {_k("hasDiagnosis")} ?x . ?x {_k("diagnosedDisease")} ?what BIND("diagnosis" AS ?kind)
+     OPTIONAL {{ ?what rdfs:label ?wl }} OPTIONAL {{ ?x {_k("ageYears")} ?age }} }}
   UNION
-  {{ ?s {_k("hasDrugExposure")} ?x BIND("exposure" AS ?kind)
-     ?x {_k("exposureDrug")} ?what OPTIONAL {{ ?what rdfs:label ?wl }}
-     OPTIONAL {{ ?x {_k("startsAt")} ?start . ?start {_k("monthsFromIndex")} ?startm
-                OPTIONAL {{ ?start rdfs:label ?startl }} }}
-     OPTIONAL {{ ?x {_k("endsAt")} ?end . ?end {_k("monthsFromIndex")} ?endm
-                OPTIONAL {{ ?end rdfs:label ?endl }} }}
+  {{ ?s {_k("hasDrugExposure")} ?x . ?x {_k("exposureDrug")} ?what BIND("exposure" AS ?kind)
+     OPTIONAL {{ ?what rdfs:label ?wl }}
+     {_timed("startsAt", "start")}
+     {_timed("endsAt", "end")}
      OPTIONAL {{ ?x {_k("ageYears")} ?age }}
-     OPTIONAL {{ ?x {_k("doseValue")} ?dose ; {_k("doseUnit")} ?doseu }}
-     OPTIONAL {{ ?x {_k("intervalValue")} ?every ; {_k("intervalUnit")} ?everyu }} }}
+     {_paired("doseValue", "doseUnit", "dose", "doseu")}
+     {_paired("intervalValue", "intervalUnit", "every", "everyu")} }}
   UNION
-  {{ ?s {_k("hasFinding")} ?x BIND("finding" AS ?kind)
-     ?x {_k("findingPhenotype")} ?what OPTIONAL {{ ?what rdfs:label ?wl }}
-     OPTIONAL {{ ?x {_k("atTimePoint")} ?start . ?start {_k("monthsFromIndex")} ?startm
-                OPTIONAL {{ ?start rdfs:label ?startl }} }}
+  {{ ?s {_k("hasFinding")} ?x . ?x {_k("findingPhenotype")} ?what BIND("finding" AS ?kind)
+     OPTIONAL {{ ?what rdfs:label ?wl }}
+     {_timed("atTimePoint", "start")}
      OPTIONAL {{ ?x {_k("ageYears")} ?age }} }}
   OPTIONAL {{ ?x rdfs:label ?xl }}
-  OPTIONAL {{ ?x {_k("hasCertainty")} ?cert . ?cert rdfs:label ?certl }}
+  OPTIONAL {{ ?x {_k("hasCertainty")} ?cert }}
+  BIND(COALESCE(?cert, {ABSENT}) AS ?certKey)
+  OPTIONAL {{ ?certKey rdfs:label ?certl }}
 }} LIMIT 5000"""
 
 #: A patient's measurements: value as printed and parsed, time point, unit, reference range.
