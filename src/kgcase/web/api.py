@@ -198,7 +198,10 @@ def run_named_query(name: str) -> Response:
         args = {**request.args.to_dict(), OFFSET_PARAM: page.offset + page.limit,
                 LIMIT_PARAM: page.limit}
         next_url = url_for("api.run_named_query", name=name, _external=True, **args)
-    body = render(name, answer.outcome, fmt, page, next_url) if answer.outcome else None
+    body = None
+    if answer.outcome and fmt.key != "json":  # SPARQL JSON is the outcome's own body
+        body = service.rendered(answer, json.dumps([name, fmt.key, next_url]),
+                                lambda outcome: render(name, outcome, fmt, page, next_url))
     response = to_response(answer, fmt.content_type, body)
     if page:  # a page is never "truncated": the rest is on the next one
         for header in ("X-KGCase-Truncated", "X-KGCase-Row-Limit"):

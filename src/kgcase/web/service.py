@@ -15,6 +15,7 @@ import hashlib
 import json
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -132,6 +133,7 @@ class Answer:
     outcome: Outcome | None
     release_id: str
     etag: str | None
+    key: str | None = None  # the result cache's key (None: not cacheable)
 
 
 def _etag_matches(etag: str, if_none_match: str | None) -> bool:
@@ -172,7 +174,7 @@ class QueryService:
                 return Answer(None, release.id, etag)
             cached = self.cache.get(key)
             if cached is not None:
-                return Answer(cached, release.id, etag)
+                return Answer(cached, release.id, etag, key)
         job = Job(
             release_path=release.path, sparql=plan.sparql, select_fmt=plan.select_fmt,
             graph_fmt=plan.graph_fmt, max_rows=max_rows,
@@ -185,7 +187,22 @@ class QueryService:
         outcome = self.pool.run(job, timeout_s=self.settings.timeout_s)
         if plan.checked.cacheable:
             self.cache.put(key, outcome)
+            return Answer(outcome, release.id, etag, key)
         return Answer(outcome, release.id, etag)
+
+    def rendered(self, answer: Answer, representation: str,
+                 render: Callable[[Outcome], bytes]) -> bytes:
+        """``render(answer.outcome)``, kept in the result cache beside the outcome, so that a
+        repeated request of a large answer is not re-serialised each time."""
+        assert answer.outcome is not None
+        if answer.key is None:
+            return render(answer.outcome)
+        key = f"{answer.key}:{representation}"
+        cached = self.cache.get(key)
+        if cached is None:
+            cached = Outcome(render(answer.outcome), fmt=representation)
+            self.cache.put(key, cached)
+        return cached.body
 
     def graphs(self) -> tuple[CurrentRelease, list[str]]:
         """The named graphs of the current release (asked of a worker once per release)."""
