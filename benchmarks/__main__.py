@@ -6,6 +6,7 @@
     service  kgcase's /sparql beside oxigraph and rdflib under load (bench_service.py)
     pages    entity page latency (bench_pages.py)
     optimise named queries on a store built with and without Store.optimize() (bench_optimise.py)
+    throughput named queries under concurrent load, kgcase beside rdflib (bench_throughput.py)
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ import importlib
 import sys
 
 SCRIPTS = {"build": "bench_build", "remote": "bench_remote", "service": "bench_service",
-           "pages": "bench_pages", "optimise": "bench_optimise"}
+           "pages": "bench_pages", "optimise": "bench_optimise",
+           "throughput": "bench_throughput"}
 
 
 def main(argv: list[str]) -> None:
