@@ -18,12 +18,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
+import shutil
+import subprocess
 import tempfile
 import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import pyoxigraph as ox
 import requests
@@ -81,8 +85,77 @@ def hammer(target: engines.Target, query: NamedQuery, values: list[dict[str, str
             "p99_ms": client.percentile(ms, 99)}
 
 
+WRK_SCRIPT = """\
+paths = {%s}
+headers = {["Accept"] = "%s"}
+counter = 0
+request = function()
+  counter = counter + 1
+  return wrk.format("GET", paths[(counter %% #paths) + 1], headers)
+end
+"""
+_WRK_COUNT = re.compile(r"(\d+) requests in ([\d.]+)(m?s|m)\b")
+_WRK_BAD = re.compile(r"Non-2xx or 3xx responses: (\d+)")
+_WRK_SOCKET = re.compile(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)")
+_WRK_PCT = re.compile(r"^\s+(50|99)(?:\.000)?%\s+([\d.]+)(us|ms|s|m)\s*$", re.M)
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
+
+
+def wrk_path(target: engines.Target, query: NamedQuery, values: dict[str, str]) -> str:
+    """The GET path of one request: the named query by name, or the bound text on /sparql."""
+    args = client.request_args(target, query, values)
+    if target.api:
+        return f"/api/queries/{query.name}?{urlencode(args['params'])}"
+    return f"{target.sparql_path}?{urlencode(args['data'])}"
+
+
+def drain(target: engines.Target, timeout_s: float) -> None:
+    """Wait until the requests wrk left running when it stopped are done: the server keeps
+    answering them, and would otherwise slow the next query's run. One ``ASK {}`` queues
+    behind them (rdflib: behind its lock; kgcase: for an idle worker)."""
+    requests.get(target.sparql_url, params={"query": "ASK {}"},
+                 headers=client.RESULTS_JSON, timeout=10 * timeout_s)
+
+
+def hammer_wrk(target: engines.Target, query: NamedQuery, values: list[dict[str, str]],
+               clients: int, seconds: float, timeout_s: float, work: Path) -> dict[str, Any]:
+    """As :func:`hammer`, with ``wrk`` (Debian package) as the load generator: 2 threads and
+    ``clients`` connections, the parameter sets in turn; a request counts when it got a 2xx."""
+    exe = shutil.which("wrk")
+    if exe is None:
+        raise SystemExit("--load wrk needs wrk on PATH (apt-get install wrk)")
+    paths = ", ".join(json.dumps(wrk_path(target, query, v)) for v in values)
+    script = work / "rotate.lua"
+    script.write_text(WRK_SCRIPT % (paths, client.RESULTS_JSON["Accept"]))
+    run = subprocess.run(
+        [exe, "-t2", f"-c{clients}", f"-d{seconds:g}s", f"--timeout={timeout_s + 10:g}s",
+         "--latency", "-s", str(script), target.base], capture_output=True, text=True,
+        check=True)
+    drain(target, timeout_s)
+    return parse_wrk(run.stdout + run.stderr)
+
+
+def parse_wrk(out: str) -> dict[str, Any]:
+    """The counts, rate and percentiles of one ``wrk --latency`` report; answered requests
+    are those without a non-2xx status or a connect, read or write error."""
+    count = _WRK_COUNT.search(out)
+    if count is None:
+        raise RuntimeError(f"wrk printed no request count:\n{out}")
+    took = float(count.group(2)) * {"ms": 0.001, "s": 1.0, "m": 60.0}[count.group(3)]
+    total = int(count.group(1))
+    bad = int(m.group(1)) if (m := _WRK_BAD.search(out)) else 0
+    socket = [int(x) for x in m.groups()] if (m := _WRK_SOCKET.search(out)) else [0, 0, 0, 0]
+    ok = max(0, total - bad - sum(socket[:3]))
+    pct = {p: float(v) * _UNITS[u] for p, v, u in _WRK_PCT.findall(out)}
+    return {"requests": total + socket[3], "ok": ok, "timeouts": socket[3],
+            "errors": bad + sum(socket[:3]), "seconds": round(took, 2),
+            "rate": round(ok / took, 2) if took else 0.0,
+            "p50_ms": pct.get("50"), "p99_ms": pct.get("99"), "load": "wrk"}
+
+
 def measure(engine: str, target: engines.Target, catalogue: dict[str, NamedQuery],
-            draws: dict[str, params.Draw], args: argparse.Namespace) -> dict[str, Any]:
+            draws: dict[str, params.Draw], args: argparse.Namespace,
+            work: Path) -> dict[str, Any]:
     out = {}
     for name, query in catalogue.items():
         values = draws[name].values
@@ -90,7 +163,11 @@ def measure(engine: str, target: engines.Target, catalogue: dict[str, NamedQuery
             values = values[:1]
             requests.request(**client.request_args(target, query, values[0]),
                              timeout=args.timeout + client.CLIENT_GRACE_S)  # fills the cache
-        out[name] = hammer(target, query, values, args.clients, args.seconds, args.timeout)
+        if args.load == "wrk":
+            out[name] = hammer_wrk(target, query, values, args.clients, args.seconds,
+                                   args.timeout, work)
+        else:
+            out[name] = hammer(target, query, values, args.clients, args.seconds, args.timeout)
         r = out[name]
         print(f"{engine:12} {name:32} {r['rate']:>8} req/s  p50 {r['p50_ms']} ms  "
               f"ok {r['ok']}/{r['requests']}  timeouts {r['timeouts']}  errors {r['errors']}",
@@ -112,6 +189,16 @@ def rate(r: dict[str, Any]) -> str:
     return text + (f" ({failed} failed)" if failed else "")
 
 
+def load_text(doc: dict[str, Any]) -> str:
+    if doc.get("load") == "wrk":
+        return f"`wrk` (2 threads, {doc['clients']} connections)"
+    return f"{doc['clients']} client threads (Python, `requests`)"
+
+
+def answered(doc: dict[str, Any]) -> str:
+    return "a 2xx status" if doc.get("load") == "wrk" else "200, parseable"
+
+
 def markdown(doc: dict[str, Any]) -> str:
     res = doc["results"]
     lines = [
@@ -119,8 +206,8 @@ def markdown(doc: dict[str, Any]) -> str:
         f"Run {doc['date']} on {doc['machine']}, at commit {doc['revision']}, by "
         f"`{doc['command']}`. Raw results: `{doc['json']}`.", "",
         f"Data: the seed cases plus {doc['n']:,} synthetic reports ({doc['triples']:,} triples). "
-        f"{doc['clients']} client threads send one named query for {doc['seconds']:g} s to one "
-        "engine at a time; a request counts when it is answered (200, parseable). "
+        f"{load_text(doc)} send one named query for {doc['seconds']:g} s to one engine at a "
+        f"time; a request counts when it is answered ({answered(doc)}). "
         "*kgcase-cold*: `server.py` with `--cache-entries 0`, the clients cycling through "
         f"{doc['distinct']} parameter values drawn from the store (the example first); "
         "*kgcase-warm*: the cache on and the example repeated. *rdflib*: the rdflib-engine "
@@ -149,6 +236,8 @@ def main() -> None:
     arg("--distinct", type=int, default=20, help="parameter values per query (cold)")
     arg("--timeout", type=float, default=30.0, help="time limit of one request (s)")
     arg("--workers", type=int, default=4, help="kgcase query workers")
+    arg("--load", choices=("python", "wrk"), default="python",
+        help="load generator: Python threads with requests, or wrk (C, Debian package)")
     arg("--markdown", type=Path, help="replace this file's section")
     args = parser.parse_args()
     if args.work:
@@ -178,7 +267,8 @@ def run(args: argparse.Namespace, work: Path) -> None:
         "date": f"{now:%Y-%m-%d %H:%M} UTC", "machine": machine(),
         "revision": revision(), "json": str(out.relative_to(ROOT)),
         "command": f"python -m benchmarks throughput --size {args.size} --clients "
-                   f"{args.clients} --seconds {args.seconds:g}",
+                   f"{args.clients} --seconds {args.seconds:g} --load {args.load}",
+        "load": args.load,
         "n": args.size, "triples": build["triples"], "clients": args.clients,
         "seconds": args.seconds, "distinct": args.distinct, "timeout_s": args.timeout,
         "params": {k: d.values for k, d in draws.items()}, "results": {}}
@@ -187,11 +277,11 @@ def run(args: argparse.Namespace, work: Path) -> None:
             with engines.rdflib(bench_build.dump_path(work, args.size), work,
                                 timeout_s=args.timeout) as (target, load_s):
                 doc["rdflib_load_s"] = round(load_s, 1)
-                doc["results"][engine] = measure(engine, target, catalogue, draws, args)
+                doc["results"][engine] = measure(engine, target, catalogue, draws, args, work)
         else:
             with engines.kgcase(engine, data, work, cache=engine == "kgcase-warm",
                                 timeout_s=args.timeout, workers=args.workers) as target:
-                doc["results"][engine] = measure(engine, target, catalogue, draws, args)
+                doc["results"][engine] = measure(engine, target, catalogue, draws, args, work)
         out.write_text(json.dumps(doc, indent=1))
     text = markdown(doc)
     print(text)

@@ -15,6 +15,7 @@ from kgcase.queries import load_catalogue
 
 if str(ROOT) not in sys.path:  # `pytest` alone does not put the repository root there
     sys.path.append(str(ROOT))
+from benchmarks import bench_throughput
 from benchmarks.scale import client, params, plots, report
 
 
@@ -174,3 +175,42 @@ def test_sized_virtuoso_ini_sets_buffers_row_cap_and_load_directory(tmp_path) ->
     assert "ResultSetMaxRows = 1000000" in text and f", {loads}" in text
     default = _sized_ini(0, None)(tmp_path / "d", 18890, 11111).read_text()
     assert f"ResultSetMaxRows = {servers.VIRTUOSO_ROW_LIMIT}" in default
+
+
+WRK_REPORT = """Running 10s test @ http://127.0.0.1:8080
+  2 threads and 8 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency    12.34ms    3.21ms   1.20s    78.90%
+    Req/Sec   325.12     40.11   410.00     70.00%
+  Latency Distribution
+     50%  850.00us
+     75%   13.90ms
+     90%   16.20ms
+     99%    1.20s
+  6502 requests in 10.01s, 3.21MB read
+  Socket errors: connect 0, read 2, write 0, timeout 3
+  Non-2xx or 3xx responses: 5
+Requests/sec:    649.55
+Transfer/sec:    328.21KB
+"""
+
+
+def test_wrk_report_counts_only_answered_requests():
+    got = bench_throughput.parse_wrk(WRK_REPORT)
+    assert (got["requests"], got["ok"], got["timeouts"], got["errors"]) == (6505, 6495, 3, 7)
+    assert got["seconds"] == 10.01 and got["rate"] == round(6495 / 10.01, 2)
+    assert (got["p50_ms"], got["p99_ms"]) == (0.85, 1200.0)
+    clean = bench_throughput.parse_wrk("  12 requests in 1.00m, 1KB read\n")
+    assert (clean["ok"], clean["seconds"], clean["p50_ms"]) == (12, 60.0, None)
+    with pytest.raises(RuntimeError, match="no request count"):
+        bench_throughput.parse_wrk("unable to connect to 127.0.0.1:9 Connection refused")
+
+
+def test_throughput_ratios_bound_an_engine_that_answered_nothing():
+    ours = {"ok": 50, "rate": 5.0, "seconds": 10.0, "timeouts": 0, "errors": 0}
+    theirs = {"ok": 0, "rate": 0.0, "seconds": 12.0, "timeouts": 8, "errors": 0}
+    assert bench_throughput.ratio(ours, theirs) == "> 60×"  # under 1 answer in 12 s
+    assert bench_throughput.ratio(ours, {**theirs, "ok": 10, "rate": 0.5}) == "10×"
+    assert bench_throughput.ratio({**ours, "ok": 0}, theirs) == "–"
+    assert bench_throughput.rate(theirs) == "0 (8 failed)"
+    assert bench_throughput.rate({**theirs, "ok": 1, "rate": 0.07}) == "0.07 (8 failed)"
