@@ -10,9 +10,9 @@ import pyoxigraph as ox
 import pytest
 
 from kgcase.config import ConfigError, load_settings
-from kgcase.web import resolve
+from kgcase.web import create_app, resolve
 from kgcase.web.gate import check_query
-from kgcase.web.pages import ResourcePathConverter, charts, runner, sparqltext
+from kgcase.web.pages import ResourcePathConverter, charts, runner, sections, sparqltext
 from kgcase.web.pages.manchester import ExpressionRenderer
 from kgcase.web.pages.model import OWL, RDF, XSD, Ref
 from kgcase.web.pages.runner import Node
@@ -144,3 +144,22 @@ def test_pages_base_iri_setting():
     for bad in ("https://example.org/kg", "example.org/", "ftp://example.org/", ""):
         with pytest.raises(ConfigError, match="base_iri"):
             resolve.check_base(bad)
+
+
+def _effect_row(i: int) -> dict[str, Node]:
+    iri = "https://w3id.org/kgcase/"
+    return {"effect": Node("uri", f"{iri}case/c/effect/{i}"), "kind": Node("literal", "stated"),
+            "d": Node("uri", f"{iri}KGCASE_0000100"), "t": Node("uri", f"{iri}KGCASE_0000149"),
+            "dir": Node("uri", f"{iri}KGCASE_0000172"),
+            "patient": Node("uri", f"{iri}case/c/patient/p{i}")}
+
+
+@pytest.mark.parametrize(("effects", "limited"), [(2, False), (3, True)])
+def test_pages_effects_say_when_the_page_lists_only_some(tmp_path, monkeypatch, effects,
+                                                         limited):
+    monkeypatch.setattr(sections, "EFFECT_ROWS", 2)
+    with create_app({"data_dir": str(tmp_path)}).test_request_context():
+        found = sections.effects([_effect_row(i) for i in range(effects)], [], "drug")
+    assert found.limited is limited
+    assert len(found.rows) == 2 and found.patients == 2  # counts are of the rows listed
+    assert sparqltext.EFFECTS_OF_DRUG.rstrip().endswith(f"LIMIT {sparqltext.EFFECT_ROWS + 1}")

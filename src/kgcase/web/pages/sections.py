@@ -11,6 +11,7 @@ from kgcase.vocab import K
 from kgcase.web.pages.describe import Entity
 from kgcase.web.pages.model import DCTERMS, RDFS, Ref, node_ref, ref
 from kgcase.web.pages.runner import Row
+from kgcase.web.pages.sparqltext import EFFECT_ROWS
 
 
 @dataclass
@@ -74,6 +75,7 @@ class Effects:
     patients: int
     reports: int
     groups: list[EffectGroup] = field(default_factory=list)
+    limited: bool = False  # the store holds more effects than the page read (EFFECT_ROWS)
 
 
 @dataclass
@@ -131,6 +133,8 @@ def _short(label: str | None) -> str:
 def effects(rows: list[Row], evidence: list[Row], mode: str) -> Effects:
     """Observed effects of a drug (``mode="drug"``: rows of ``EFFECTS_OF_DRUG`` and its
     evidence) or on a finding or test (``"target"``: ``EFFECTS_ON_TARGET``)."""
+    limited = len(rows) > EFFECT_ROWS  # the query reads one row more than it lists
+    rows = rows[:EFFECT_ROWS]
     sources: dict[str, dict[str, Source]] = defaultdict(dict)
     for row in evidence:
         sources[row["effect"].value].setdefault(row["ev"].value, Source(
@@ -171,7 +175,8 @@ def effects(rows: list[Row], evidence: list[Row], mode: str) -> Effects:
     for t in tallies:
         t.anchor = groups[t.target.iri].anchor
     return Effects(mode, ordered, tallies, len({e.patient.iri for e in ordered}),
-                   len({e.report.iri for e in ordered if e.report}), list(groups.values()))
+                   len({e.report.iri for e in ordered if e.report}), list(groups.values()),
+                   limited)
 
 
 def _tally(rows: list[Effect]) -> list[Tally]:

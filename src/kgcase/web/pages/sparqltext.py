@@ -26,6 +26,9 @@ EXPRESSION_PATH = (
 
 #: Most incoming links read as examples (their counts are always exact).
 INCOMING_SAMPLE = 400
+#: Observed effects a drug or finding page lists; one more row is read to tell that there are
+#: more (the page then says so and links to the named query that lists them all).
+EFFECT_ROWS = 5000
 #: Stands in for an absent node so that the next OPTIONAL stays a one-pattern lookup per row
 #: (docs/sparql.md, "Writing a named query that scales"); it has no triples.
 ABSENT = "<urn:x-kgcase:absent>"
@@ -164,7 +167,7 @@ _EVIDENCE_VARS = "?effect ?ev ?quote ?section ?table ?row ?col ?printed"
 EFFECTS_OF_DRUG = PREFIXES + f"""
 SELECT ?s {_EFFECT_VARS} WHERE {{
   ?d rdfs:subClassOf* ?s .
-{_EFFECT_BODY}}} LIMIT 5000"""
+{_EFFECT_BODY}}} LIMIT {EFFECT_ROWS + 1}"""
 
 #: The evidence of :data:`EFFECTS_OF_DRUG`.
 EFFECT_EVIDENCE_OF_DRUG = PREFIXES + f"""
@@ -176,7 +179,7 @@ SELECT ?s {_EVIDENCE_VARS} WHERE {{
 EFFECTS_ON_TARGET = PREFIXES + f"""
 SELECT ?s {_EFFECT_VARS} WHERE {{
   ?t rdfs:subClassOf* ?s .
-{_EFFECT_BODY}}} LIMIT 5000"""
+{_EFFECT_BODY}}} LIMIT {EFFECT_ROWS + 1}"""
 
 #: The evidence of :data:`EFFECTS_ON_TARGET`.
 EFFECT_EVIDENCE_ON_TARGET = PREFIXES + f"""
