@@ -128,6 +128,9 @@ def test_pages_json_twin_holds_the_page_data(seed_server):
     assert "TCZ" in [s["text"] for s in doc["synonyms"]]
     assert "drug" in doc["kinds"] and "class" in doc["kinds"]
     rows = doc["sections"]["effects"]["rows"]
+    # the build's effect summaries count the same effects the page lists (none left out)
+    assert doc["sections"]["effects"]["total"] == len(rows) > 0
+    assert doc["sections"]["effects"]["limited"] is False
     raised = [e for e in rows if e["target"]["iri"] == ANTI_DSDNA and e["direction"] == "increased"
               and e["patient"]["iri"] == P1]
     cells = {(s["row"], s["printed"]) for e in raised for s in e["sources"] if s["row"]}

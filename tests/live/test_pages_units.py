@@ -159,7 +159,11 @@ def test_pages_effects_say_when_the_page_lists_only_some(tmp_path, monkeypatch, 
                                                          limited):
     monkeypatch.setattr(sections, "EFFECT_ROWS", 2)
     with create_app({"data_dir": str(tmp_path)}).test_request_context():
-        found = sections.effects([_effect_row(i) for i in range(effects)], [], "drug")
+        total = [{"effects": Node("literal", "53416", XSD + "integer")}]
+        found = sections.effects([_effect_row(i) for i in range(effects)], [], "drug",
+                                 total_rows=total)
+        assert found.total == 53416
+        assert sections.effects([], [], "drug", total_rows=[]).total is None
     assert found.limited is limited
     assert len(found.rows) == 2 and found.patients == 2  # counts are of the rows listed
     assert sparqltext.EFFECTS_OF_DRUG.rstrip().endswith(f"LIMIT {sparqltext.EFFECT_ROWS + 1}")

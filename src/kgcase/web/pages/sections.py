@@ -76,6 +76,7 @@ class Effects:
     reports: int
     groups: list[EffectGroup] = field(default_factory=list)
     limited: bool = False  # the store holds more effects than the page read (EFFECT_ROWS)
+    total: int | None = None  # effects counted by the build (its effect summaries)
 
 
 @dataclass
@@ -130,9 +131,11 @@ def _short(label: str | None) -> str:
     return (label or "?").split(":", 1)[0].split(" (", 1)[0]
 
 
-def effects(rows: list[Row], evidence: list[Row], mode: str) -> Effects:
+def effects(rows: list[Row], evidence: list[Row], mode: str,
+            total_rows: list[Row] | None = None) -> Effects:
     """Observed effects of a drug (``mode="drug"``: rows of ``EFFECTS_OF_DRUG`` and its
-    evidence) or on a finding or test (``"target"``: ``EFFECTS_ON_TARGET``)."""
+    evidence) or on a finding or test (``"target"``: ``EFFECTS_ON_TARGET``); ``total_rows``:
+    the build's count of them (``EFFECT_TOTAL_OF_DRUG`` or ``…_ON_TARGET``)."""
     limited = len(rows) > EFFECT_ROWS  # the query reads one row more than it lists
     rows = rows[:EFFECT_ROWS]
     sources: dict[str, dict[str, Source]] = defaultdict(dict)
@@ -176,7 +179,14 @@ def effects(rows: list[Row], evidence: list[Row], mode: str) -> Effects:
         t.anchor = groups[t.target.iri].anchor
     return Effects(mode, ordered, tallies, len({e.patient.iri for e in ordered}),
                    len({e.report.iri for e in ordered if e.report}), list(groups.values()),
-                   limited)
+                   limited, _total(total_rows or []))
+
+
+def _total(rows: list[Row]) -> int | None:
+    """The summed effect count of ``EFFECT_TOTAL_*`` (None: no summary counts it)."""
+    node = rows[0].get("effects") if rows else None
+    number = node.number() if node is not None else None
+    return None if number is None else int(number)
 
 
 def _tally(rows: list[Effect]) -> list[Tally]:

@@ -187,6 +187,19 @@ SELECT ?s {_EVIDENCE_VARS} WHERE {{
   ?t rdfs:subClassOf* ?s . ?effect {_k("affects")} ?t .
 {_EVIDENCE_BODY}}} LIMIT 10000"""
 
+#: How many observed effects the build counted for a drug (or any subclass) in its effect
+#: summaries: exact, since each effect is in one summary; the page says it when it lists fewer.
+EFFECT_TOTAL_OF_DRUG = PREFIXES + f"""
+SELECT ?s (SUM(?n) AS ?effects) WHERE {{
+  ?d rdfs:subClassOf* ?s . ?summary {_k("summarisesDrug")} ?d ; {_k("effectCount")} ?n .
+}} GROUP BY ?s"""
+
+#: The same for effects on a finding or test (or any subclass).
+EFFECT_TOTAL_ON_TARGET = PREFIXES + f"""
+SELECT ?s (SUM(?n) AS ?effects) WHERE {{
+  ?t rdfs:subClassOf* ?s . ?summary {_k("summarisesTarget")} ?t ; {_k("effectCount")} ?n .
+}} GROUP BY ?s"""
+
 #: Literature claims, approvals and hypotheses that name a resource: kept apart from what was
 #: observed in patients.
 CLAIMS = PREFIXES + f"""
@@ -361,6 +374,8 @@ ALL = {"RESOURCE": RESOURCE, "USED": USED, "STRUCTURE": STRUCTURE, "USAGES": USA
        "EVIDENCE": EVIDENCE,
        "EFFECTS_OF_DRUG": EFFECTS_OF_DRUG, "EFFECTS_ON_TARGET": EFFECTS_ON_TARGET,
        "EFFECT_EVIDENCE_OF_DRUG": EFFECT_EVIDENCE_OF_DRUG,
+       "EFFECT_TOTAL_OF_DRUG": EFFECT_TOTAL_OF_DRUG,
+       "EFFECT_TOTAL_ON_TARGET": EFFECT_TOTAL_ON_TARGET,
        "EFFECT_EVIDENCE_ON_TARGET": EFFECT_EVIDENCE_ON_TARGET,
        "CLAIMS": CLAIMS, "PATIENT_TIMELINE": PATIENT_TIMELINE, "PATIENT_LABS": PATIENT_LABS,
        "CASE_REPORT": CASE_REPORT, "HOME": HOME, "SEARCH": SEARCH, "KIND": KIND,
