@@ -185,10 +185,10 @@ class QueryService:
             form=plan.checked.form, booleans=plan.checked.booleans,
         )
         outcome = self.pool.run(job, timeout_s=self.settings.timeout_s)
-        if plan.checked.cacheable:
-            self.cache.put(key, outcome)
-            return Answer(outcome, release.id, etag, key)
-        return Answer(outcome, release.id, etag)
+        if not plan.checked.cacheable:
+            return Answer(outcome, release.id, etag)
+        self.cache.put(key, outcome)
+        return Answer(outcome, release.id, etag, key)
 
     def rendered(self, answer: Answer, representation: str,
                  render: Callable[[Outcome], bytes]) -> bytes:
