@@ -80,7 +80,8 @@ def bench(n: int, work: Path, *, keep_dump: bool = False, raw_max_triples: int |
                        check=True, capture_output=True)
     data = data_dir(work, n)
     wall, peak_kb = run_measured([sys.executable, "-m", "kgcase.cli", "build", "--cases",
-                                  str(corpus), "--data-dir", str(data), "--quiet", "--no-cache"])
+                                  str(corpus), "--data-dir", str(data), "--queries",
+                                  str(ROOT / "queries"), "--quiet", "--no-cache"])
     release = json.loads((data / "current" / "release.json").read_text())
     store_bytes = _du(data / "current" / "oxigraph")
     measured = {"n": n, "triples": release["triples"], "wall_s": round(wall, 1),

@@ -30,10 +30,12 @@ def terms(ontology_graph) -> TermIndex:
 
 @pytest.fixture(scope="session")
 def built_data_dir(tmp_path_factory) -> Path:
-    """The seed cases built once (with HermiT) into a temporary data directory."""
+    """The seed cases built once (with HermiT, and the answers of ``queries/``) into a
+    temporary data directory."""
     data_dir = tmp_path_factory.mktemp("built")
     build(
-        BuildInputs(cases_dir=CASES, ontology_dir=ONTOLOGY, data_dir=data_dir, progress=False),
+        BuildInputs(cases_dir=CASES, ontology_dir=ONTOLOGY, data_dir=data_dir, progress=False,
+                    queries_dir=QUERIES),
         log=lambda _m: None,
     )
     return data_dir

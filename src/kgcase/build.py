@@ -7,6 +7,8 @@ served stays the previous one:
 2. cases (in worker processes, see :mod:`kgcase.pipeline`): load and validate each case file,
    derive effects, write its triples, SHACL and HermiT gates, rule materialisation → N-Quads,
    streamed in file order to one N-Quads file (cached per case file for rebuilds);
+   The workers also compute, a few reports at a time, the rows of the ``materialise: true``
+   named queries, which go to the release's ``answers.sqlite`` (:mod:`kgcase.answers`);
 3. store: bulk-load that file into a fresh pyoxigraph store, add the effect summaries and the
    home page's class and drug counts (:mod:`kgcase.summary`), write ``release.json``;
 4. switch ``current`` to the new release (atomic rename) and prune old releases.
@@ -31,9 +33,19 @@ from rdflib.namespace import OWL, RDF, RDFS
 from tqdm import tqdm
 
 from kgcase import __version__
-from kgcase.errors import CaseFileError, Problem
+from kgcase.answers.evaluate import BATCH, Evaluator
+from kgcase.answers.plan import answer_plans
+from kgcase.answers.table import ANSWERS_FILE, AnswerWriter
+from kgcase.errors import CaseFileError, Problem, QueryFileError
 from kgcase.iris import case_graph_iri, inferred_graph_iri, ontology_graph_iri, summary_graph_iri
-from kgcase.pipeline import CACHE_FORMAT, CaseResult, Settings, init_worker, process_case
+from kgcase.pipeline import (
+    CACHE_FORMAT,
+    Batch,
+    CaseResult,
+    Settings,
+    init_worker,
+    process_batch,
+)
 from kgcase.rdf.ntriples import ntriples
 from kgcase.reason import load_ontology_graph, reason
 from kgcase.store.base import Release
@@ -65,6 +77,7 @@ class BuildInputs:
     shacl_every: int = 100  # SHACL on every curated case and 1 in N synthetic ones
     cache: bool = True  # reuse the output of case files that did not change
     store: str = ""  # also load the release into this sparql+http(s)://… store
+    queries_dir: Path | None = None  # answer its materialise: true queries (None: none)
 
 
 @dataclass
@@ -101,29 +114,31 @@ def prepare(inputs: BuildInputs) -> Prepared:
         f"{tbox_nt}\n{inputs.reason}".encode()
     ).hexdigest()
     cache = inputs.data_dir / "cache" if inputs.cache else None
+    plans = answer_plans(inputs.queries_dir) if inputs.queries_dir else ()
     settings = Settings(inputs.ontology_dir, tbox_nt, digest, cache, inputs.reason,
-                        inputs.shacl_every)
+                        inputs.shacl_every, plans)
     return Prepared(ontology, tbox, settings, stages)
 
 
 def process_cases(paths: list[Path], prepared: Prepared, *, jobs: int = 0,
-                  progress: bool = False) -> Iterator[CaseResult]:
-    """Run :func:`kgcase.pipeline.process_case` over ``paths`` in file order."""
+                  progress: bool = False) -> Iterator[Batch]:
+    """Run :func:`kgcase.pipeline.process_batch` over ``paths`` in file order."""
     jobs = jobs or os.cpu_count() or 1
+    batches = [paths[i:i + BATCH] for i in range(0, len(paths), BATCH)]
     bar = tqdm(total=len(paths), desc="cases", unit="case", disable=not progress,
                smoothing=0.05)
     try:
         if jobs == 1 or len(paths) < 50:
             init_worker(prepared.settings)
-            for path in paths:
-                yield process_case(path)
-                bar.update()
+            for chunk in batches:
+                yield process_batch(chunk)
+                bar.update(len(chunk))
             return
         with ProcessPoolExecutor(jobs, initializer=init_worker,
                                  initargs=(prepared.settings,)) as pool:
-            for result in pool.map(process_case, paths, chunksize=64):
-                yield result
-                bar.update()
+            for batch in pool.map(process_batch, batches, chunksize=max(1, 64 // BATCH)):
+                yield batch
+                bar.update(len(batch.results))
     finally:
         bar.close()
 
@@ -140,8 +155,12 @@ def build(inputs: BuildInputs, *, log: Callable[[str], None] = print) -> Release
     target.mkdir(parents=True)
     try:
         dump = target / "graphs.nq"
+        answers = _answer_writer(target / ANSWERS_FILE, prepared)
         with _stage(stages, "cases"):
-            cases, graphs, reused, totals = _write_quads(dump, prepared, inputs)
+            cases, graphs, reused, totals = _write_quads(dump, prepared, inputs, answers)
+        if answers is not None:
+            with _stage(stages, "answers"):
+                answer_rows = answers.close()
         with _stage(stages, "store"):
             store = ox.Store(str(target / "oxigraph"))
             store.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
@@ -161,7 +180,8 @@ def build(inputs: BuildInputs, *, log: Callable[[str], None] = print) -> Release
         stages["total"] = round(time.perf_counter() - started, 3)
         release = Release(id=release_id, built_at=now.isoformat(timespec="seconds"),
                           triples=triples, graphs=graphs, cases=cases,
-                          ontology_version=_version_iri(prepared.ontology), stages=stages)
+                          ontology_version=_version_iri(prepared.ontology), stages=stages,
+                          answers=answer_rows if answers is not None else {})
         if inputs.store:
             with _stage(stages, "remote"):
                 load_remote(inputs.store, release_graphs(target), release=release_id,
@@ -185,7 +205,31 @@ def check(inputs: BuildInputs) -> int:
     return len(_collect(results, lambda _r: None))
 
 
-def _write_quads(dump: Path, prepared: Prepared, inputs: BuildInputs
+def _answer_writer(path: Path, prepared: Prepared) -> AnswerWriter | None:
+    """A writer for the answer tables, holding the rows the ontology gives on its own.
+
+    A query without DISTINCT that answers rows from the ontology alone would repeat them once
+    per batch of reports, so it cannot be materialised: that stops the build.
+    """
+    plans = prepared.settings.answer_plans
+    if not plans:
+        return None
+    evaluator = Evaluator(ntriples(prepared.ontology, graph=ontology_graph_iri()),
+                          prepared.settings.tbox_inferred_nt, plans)
+    rows = evaluator.rows([], [])
+    for plan in plans:
+        if not plan.distinct and any(row[0] == plan.name for row in rows):
+            raise QueryFileError(
+                f"query {plan.name}: materialise: true, but the ontology alone gives it rows, "
+                "which every batch of reports would repeat; make it SELECT DISTINCT, or drop "
+                "materialise")
+    writer = AnswerWriter(path, plans)
+    writer.add(rows)
+    return writer
+
+
+def _write_quads(dump: Path, prepared: Prepared, inputs: BuildInputs,
+                 answers: AnswerWriter | None = None
                  ) -> tuple[dict[str, str], dict[str, int], int,
                             tuple[Counts, ClassCounts, DrugCounts]]:
     graphs = {ontology_graph_iri(): len(prepared.ontology),
@@ -207,34 +251,42 @@ def _write_quads(dump: Path, prepared: Prepared, inputs: BuildInputs
             add_counts(classes, result.classes)
             add_counts(drugs, result.drugs)
 
-        results = process_cases(case_files(inputs.cases_dir), prepared, jobs=inputs.jobs,
+        batches = process_cases(case_files(inputs.cases_dir), prepared, jobs=inputs.jobs,
                                 progress=inputs.progress)
-        cases = _collect(results, write)
+        cases = _collect(batches, write, answers)
     return cases, graphs, reused[0], (counts, classes, drugs)
 
 
-def _collect(results: Iterator[CaseResult], write: Callable[[CaseResult], None]
-             ) -> dict[str, str]:
+def _collect(batches: Iterator[Batch], write: Callable[[CaseResult], None],
+             answers: AnswerWriter | None = None) -> dict[str, str]:
     """Write good results; gather every problem (and duplicate case ids) and raise at the end."""
     problems: list[Problem] = []
     seen: dict[str, Path] = {}
     cases: dict[str, str] = {}
-    for result in results:
-        if result.problems:
-            problems.extend(result.problems)
-            continue
-        if result.case_id in seen:
-            problems.append(Problem(result.path, None, "id",
-                                    f"case id {result.case_id!r} is also used by "
-                                    f"{seen[result.case_id]}", "give every case file its own id"))
-            continue
-        seen[result.case_id] = result.path
-        cases[result.case_id] = result.sha256
-        if not problems:
-            write(result)
+    for batch in batches:
+        if answers is not None and not problems:
+            answers.add(batch.answers)
+        for result in batch.results:
+            _collect_one(result, problems, seen, cases, write)
     if problems:
         raise CaseFileError(problems)
     return cases
+
+
+def _collect_one(result: CaseResult, problems: list[Problem], seen: dict[str, Path],
+                 cases: dict[str, str], write: Callable[[CaseResult], None]) -> None:
+    if result.problems:
+        problems.extend(result.problems)
+        return
+    if result.case_id in seen:
+        problems.append(Problem(result.path, None, "id",
+                                f"case id {result.case_id!r} is also used by "
+                                f"{seen[result.case_id]}", "give every case file its own id"))
+        return
+    seen[result.case_id] = result.path
+    cases[result.case_id] = result.sha256
+    if not problems:
+        write(result)
 
 
 def _ontology_digest(directory: Path) -> str:

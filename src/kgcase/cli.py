@@ -66,9 +66,16 @@ def main() -> None:
 @click.option("--no-cache", is_flag=True, help="Reprocess every case file, changed or not.")
 @click.option("--store", envvar="KGCASE_STORE", default="", show_envvar=True,
               help="Also load the release into this remote SPARQL store (docs/deploy.md).")
+@click.option("--queries", "queries_dir", type=click.Path(path_type=Path, file_okay=False),
+              default="queries", envvar="KGCASE_QUERIES_DIR", show_default=True,
+              show_envvar=True,
+              help="Named queries; those marked `materialise: true` are answered at build time.")
+@click.option("--no-answers", is_flag=True,
+              help="Answer no named query at build time (they then run on the store).")
 @click.option("--quiet", is_flag=True, help="No progress bars.")
 def build_command(cases_dir: Path, ontology_dir: Path, data_dir: Path, no_reason: bool,
-                  jobs: int, shacl_every: int, no_cache: bool, store: str, quiet: bool) -> None:
+                  jobs: int, shacl_every: int, no_cache: bool, store: str, queries_dir: Path,
+                  no_answers: bool, quiet: bool) -> None:
     """Build the graph from the case files and switch the served store to it.
 
     A failed build changes nothing: the previous store keeps serving.
@@ -77,7 +84,8 @@ def build_command(cases_dir: Path, ontology_dir: Path, data_dir: Path, no_reason
 
     inputs = BuildInputs(cases_dir=cases_dir, ontology_dir=ontology_dir, data_dir=data_dir,
                          reason=not no_reason, progress=not quiet, jobs=jobs,
-                         shacl_every=shacl_every, cache=not no_cache, store=store)
+                         shacl_every=shacl_every, cache=not no_cache, store=store,
+                         queries_dir=None if no_answers else queries_dir)
     _run(lambda: build(inputs, log=lambda m: click.echo(m, err=True)))
 
 

@@ -4,7 +4,9 @@ Each worker loads the ontology once (:func:`init_worker`). :func:`process_case` 
 the case file, derives the effects, writes the case's triples, checks curated cases with SHACL
 and HermiT (synthetic ones on a sample), materialises the ABox inferences with the compiled
 rules and returns N-Quads text. Results are cached by the file's hash and the build's digest,
-so a rebuild only does this work for case files that changed.
+so a rebuild only does this work for case files that changed. :func:`process_batch` does this
+for a few case files and then computes their rows of the materialised named queries
+(:mod:`kgcase.answers`), from the N-Quads, cached or not.
 """
 
 from __future__ import annotations
@@ -17,9 +19,11 @@ from pathlib import Path
 
 from rdflib import Graph
 
+from kgcase.answers.evaluate import AnswerRow, Evaluator
+from kgcase.answers.plan import AnswerPlan
 from kgcase.derive import derive_effects
 from kgcase.errors import CaseFileError, Problem, ReasoningError
-from kgcase.iris import case_graph_iri, inferred_graph_iri
+from kgcase.iris import case_graph_iri, inferred_graph_iri, ontology_graph_iri
 from kgcase.materialise import Rules, compile_rules
 from kgcase.model.load import load_case
 from kgcase.model.terms import TermIndex
@@ -43,6 +47,7 @@ class Settings:
     cache_dir: Path | None = None
     hermit_curated: bool = True  # run HermiT on each curated (non-synthetic) case
     shacl_every: int = 100  # SHACL on every curated case and on 1 in N synthetic cases
+    answer_plans: tuple[AnswerPlan, ...] = ()  # the materialised named queries
 
 
 @dataclass
@@ -64,12 +69,21 @@ class CaseResult:
 
 
 @dataclass
+class Batch:
+    """A few case files' results, and their rows of the materialised named queries."""
+
+    results: list[CaseResult]
+    answers: list[AnswerRow] = field(default_factory=list)
+
+
+@dataclass
 class _Worker:
     settings: Settings
     ontology: Graph
     terms: TermIndex
     shapes: Graph
     rules: Rules
+    answers: Evaluator | None = None
 
 
 _WORKER: _Worker | None = None
@@ -80,8 +94,21 @@ def init_worker(settings: Settings) -> None:
     global _WORKER
     ontology = load_ontology_graph(settings.ontology_dir)
     tbox = Graph().parse(data=settings.tbox_inferred_nt, format="nt")
+    answers = (Evaluator(ntriples(ontology, graph=ontology_graph_iri()), settings.tbox_inferred_nt,
+                         settings.answer_plans) if settings.answer_plans else None)
     _WORKER = _Worker(settings, ontology, TermIndex.from_graph(ontology),
-                      load_shapes(settings.ontology_dir / "shapes"), compile_rules(ontology, tbox))
+                      load_shapes(settings.ontology_dir / "shapes"), compile_rules(ontology, tbox),
+                      answers)
+
+
+def process_batch(paths: list[Path]) -> Batch:
+    """:func:`process_case` for each path, then the batch's answer rows (none if one failed)."""
+    results = [process_case(path) for path in paths]
+    evaluator = _WORKER.answers if _WORKER is not None else None
+    if evaluator is None or any(r.problems for r in results):
+        return Batch(results)
+    return Batch(results, evaluator.rows([r.nquads for r in results],
+                                         [case_graph_iri(r.case_id) for r in results]))
 
 
 def process_case(path: Path) -> CaseResult:

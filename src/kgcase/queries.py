@@ -11,6 +11,9 @@ A header declares a title, a description and typed parameters::
     #+     example: KGCASE:0000149
     #+     description: the laboratory test
 
+``#+ materialise: true`` has the build answer the query for every parameter value ahead of
+time (:mod:`kgcase.answers`).
+
 Parameter values are validated by type and bound as terms: a ``VALUES`` block of checked,
 serialised terms (:mod:`kgcase.store.binding`); they are never pasted into the query text.
 """
@@ -100,6 +103,8 @@ class NamedQuery:
     sparql: str
     path: Path
     params: tuple[Param, ...] = field(default_factory=tuple)
+    #: Answered for every parameter value at build time (:mod:`kgcase.answers`).
+    materialise: bool = False
 
     def bind(self, given: Mapping[str, str]) -> dict[str, ox.NamedNode | ox.Literal]:
         """Turn request parameters into engine bindings; unknown names are an error."""
@@ -150,6 +155,10 @@ def parse_query_file(path: Path) -> NamedQuery:
     if not isinstance(header, dict) or "title" not in header:
         raise QueryFileError(f"{path}:1: the header needs '#+ title: …' (and description, params)")
     params = tuple(_param(path, i, p) for i, p in enumerate(header.get("params") or []))
+    materialise = header.get("materialise", False)
+    if not isinstance(materialise, bool):
+        raise QueryFileError(f"{path}: the header's 'materialise' is true or false, "
+                             f"not {materialise!r}")
     nq = NamedQuery(
         name=path.stem,
         title=str(header["title"]),
@@ -157,6 +166,7 @@ def parse_query_file(path: Path) -> NamedQuery:
         sparql=text,
         path=path,
         params=params,
+        materialise=materialise,
     )
     _check_sparql(nq)
     return nq

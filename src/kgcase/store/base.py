@@ -22,6 +22,7 @@ class Release:
     cases: dict[str, str] = field(default_factory=dict)  # case id -> sha256 of the case file
     ontology_version: str = ""
     stages: dict[str, float] = field(default_factory=dict)  # stage -> seconds
+    answers: dict[str, int] = field(default_factory=dict)  # materialised query -> its rows
 
     def write(self, path: Path) -> None:
         path.write_text(json.dumps(asdict(self), indent=2, sort_keys=True) + "\n")

@@ -17,14 +17,15 @@ import csv
 import io
 import json
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
 
+from kgcase.answers.plan import answer_request
 from kgcase.errors import QueryFileError, QueryParameterError
 from kgcase.queries import NamedQuery, load_catalogue
+from kgcase.store.sparql_json import plain_value
 from kgcase.web.errors import (
     NotAcceptableError,
     QueryRefusedError,
@@ -43,9 +44,6 @@ CATALOGUE = "kgcase_catalogue"
 FORMAT_PARAM = "_format"  # parameter names are snake_case from a letter: this never collides
 LIMIT_PARAM, OFFSET_PARAM = "_limit", "_offset"
 CONTROLS = (FORMAT_PARAM, LIMIT_PARAM, OFFSET_PARAM)
-XSD = "http://www.w3.org/2001/XMLSchema#"
-_NUMBERS = {XSD + "integer": int, XSD + "int": int, XSD + "long": int,
-            XSD + "decimal": Decimal, XSD + "double": float, XSD + "float": float}
 
 
 @dataclass(frozen=True)
@@ -111,26 +109,10 @@ def get_catalogue() -> dict[str, ServedQuery]:
     return current_app.extensions[CATALOGUE]
 
 
-def plain_value(binding: dict[str, Any]) -> Any:
-    """A SPARQL JSON binding as a plain value: IRIs and strings as str, numbers as numbers."""
-    if binding["type"] == "bnode":
-        return "_:" + binding["value"]
-    if binding["type"] == "triple":
-        return {k: plain_value(v) for k, v in binding["value"].items()}
-    datatype = binding.get("datatype")
-    if datatype == XSD + "boolean":
-        return binding["value"] in ("true", "1")
-    try:
-        number = _NUMBERS[datatype](binding["value"]) if datatype in _NUMBERS else None
-    except ValueError:
-        number = None
-    if isinstance(number, Decimal):
-        return int(number) if number == number.to_integral_value() else float(number)
-    return binding["value"] if number is None else number
-
-
 def table(outcome: Outcome) -> tuple[list[str], list[dict[str, Any]]]:
     """Columns and plain rows of a SPARQL JSON outcome (an ASK answers one ``boolean`` column)."""
+    if outcome.plain is not None:  # read from the build's tables with its plain rows
+        return list(outcome.columns), json.loads(outcome.plain)
     doc = json.loads(outcome.body)
     if "boolean" in doc:
         return ["boolean"], [{"boolean": doc["boolean"]}]
@@ -144,12 +126,18 @@ def render(name: str, outcome: Outcome, fmt: ResultFormat, page: Page | None = N
     """Serialise an outcome as the API format ``fmt`` (a page says where it is)."""
     if fmt.key == "json":
         return outcome.body
+    head: dict[str, Any] = {"truncated": outcome.truncated and page is None}
+    if page is not None:
+        head.update(limit=page.limit, offset=page.offset, next=next_url)
+    if fmt.key == "plain" and outcome.plain is not None:  # rows kept as plain JSON: join them
+        start = json.dumps({"ok": True, "query": name, "columns": list(outcome.columns)},
+                           ensure_ascii=False)[:-1]
+        rest = json.dumps(head, ensure_ascii=False)[1:]
+        return f'{start}, "rows": {outcome.plain.decode()}, {rest}'.encode()
     columns, rows = table(outcome)
     if fmt.key == "plain":
         doc: dict[str, Any] = {"ok": True, "query": name, "columns": columns, "rows": rows,
-                               "truncated": outcome.truncated and page is None}
-        if page is not None:
-            doc.update(limit=page.limit, offset=page.offset, next=next_url)
+                               **head}
         return json.dumps(doc, ensure_ascii=False).encode()
     out = io.StringIO()
     writer = csv.writer(out, delimiter="," if fmt.key == "csv" else "\t", lineterminator="\r\n")
@@ -191,7 +179,8 @@ def run_named_query(name: str) -> Response:
     plan = Plan(sparql=served.named.sparql + (page.clause() if page else ""),
                 checked=served.checked, select_fmt="json", graph_fmt="json",
                 bindings=tuple(sorted(bindings.items())), values_binding=True,
-                representation=fmt.key, max_rows=page.limit if page else None)
+                representation=fmt.key, max_rows=page.limit if page else None,
+                answer=answer_request(served.named, bindings, page.offset if page else 0))
     answer = service.answer(plan, if_none_match=request.headers.get("If-None-Match"))
     next_url = None
     if page and answer.outcome and answer.outcome.truncated:  # the extra row was there

@@ -22,11 +22,13 @@ import pyoxigraph as ox
 import waitress
 from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 
+from kgcase.answers.plan import answer_request
 from kgcase.config import Settings, env_name, load_settings, settings_fields
 from kgcase.errors import KgcaseError
 from kgcase.queries import load_catalogue
+from kgcase.store.sparql_json import plain_value
 from kgcase.web import create_app, start_workers, stop_workers
-from kgcase.web.api import plain_value, table
+from kgcase.web.api import table
 from kgcase.web.binding import bind_with_values
 from kgcase.web.gate import check_query
 from kgcase.web.service import Plan, QueryService
@@ -151,12 +153,14 @@ def query_command(sparql: str | None, file: Any, name: str | None, params: tuple
         raise click.UsageError("give exactly one of: SPARQL text, --file, --name")
     try:
         bindings: dict[str, ox.NamedNode | ox.Literal] = {}
+        answer = None
         if name is not None:
             catalogue = load_catalogue(Path(settings.queries_dir))
             if name not in catalogue:
                 raise click.UsageError(f"no named query {name!r}; have: {', '.join(catalogue)}")
             sparql = catalogue[name].sparql
             bindings = catalogue[name].bind(_params(params))
+            answer = answer_request(catalogue[name], bindings)
         elif params:
             raise click.UsageError("--param is only for a named query (--name)")
         text = sparql if sparql is not None else file.read()
@@ -165,7 +169,7 @@ def query_command(sparql: str | None, file: Any, name: str | None, params: tuple
             _run_remote(endpoint, bind_with_values(text, bindings), checked.form, fmt)
             return
         plan = Plan(text, checked, "json", "turtle", bindings=tuple(sorted(bindings.items())),
-                    values_binding=True)
+                    values_binding=True, answer=answer)
         service = QueryService(replace(settings, workers=1))  # one query: one worker
         try:
             outcome = service.answer(plan).outcome

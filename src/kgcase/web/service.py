@@ -22,6 +22,7 @@ from typing import Any
 
 from flask import Response, current_app
 
+from kgcase.answers.table import AnswerRequest
 from kgcase.config import Settings
 from kgcase.errors import StoreUnavailableError
 from kgcase.store import Release, is_remote, release_dir
@@ -117,6 +118,7 @@ class Plan:
     values_binding: bool = False
     representation: str = ""  # how the caller renders the outcome (part of the ETag only)
     max_rows: int | None = None  # read at most this many rows (default: the max_rows setting)
+    answer: AnswerRequest | None = None  # the build's table to read it from, if it has one
 
     def key(self, release_id: str, max_rows: int) -> str:
         """A digest of everything the outcome depends on."""
@@ -182,7 +184,7 @@ class QueryService:
             named_graphs=plan.named_graphs, union_default_graph=not plan.checked.has_dataset,
             bindings=plan.bindings, values_binding=plan.values_binding,
             timeout_s=self.settings.timeout_s,
-            form=plan.checked.form, booleans=plan.checked.booleans,
+            form=plan.checked.form, booleans=plan.checked.booleans, answer=plan.answer,
         )
         outcome = self.pool.run(job, timeout_s=self.settings.timeout_s)
         if not plan.checked.cacheable:
@@ -235,5 +237,7 @@ def to_response(answer: Answer, content_type: str, body: bytes | None = None) ->
     if answer.outcome.truncated:
         headers["X-KGCase-Truncated"] = "true"
         headers["X-KGCase-Row-Limit"] = str(get_service().settings.max_rows)
+    if answer.outcome.precomputed:
+        headers["X-KGCase-Precomputed"] = "true"
     content = answer.outcome.body if body is None else body
     return Response(content, content_type=content_type, headers=headers)

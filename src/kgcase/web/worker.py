@@ -11,18 +11,19 @@ from __future__ import annotations
 import ctypes
 import json
 import signal
+import sqlite3
 import sys
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
+from kgcase.answers.table import AnswerRequest, AnswerTables
 from kgcase.store.binding import bind_values
 from kgcase.store.remote import RemoteRefusedError, RemoteStore, RemoteStoreError, is_remote
-
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+from kgcase.store.sparql_json import TRIPLE_COLUMNS, Term, binding_json, table_json
 
 #: Format keys (see ``negotiate.py``) -> pyoxigraph serialisers.
 RESULTS_FORMATS = {
@@ -37,10 +38,6 @@ GRAPH_FORMATS = {
     "rdfxml": ox.RdfFormat.RDF_XML,
     "jsonld": ox.RdfFormat.JSON_LD,
 }
-#: CONSTRUCT/DESCRIBE answered as a table (named queries): one row per triple.
-TRIPLE_COLUMNS = ("subject", "predicate", "object")
-
-Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
 
 @dataclass(frozen=True)
@@ -67,6 +64,9 @@ class Job:
     # What the gate's parse found, so that a remote store need not parse the text again:
     form: str | None = None  # select | ask | construct | describe; None: not parsed
     booleans: tuple[str, ...] = ()  # variables bound to a boolean expression (when form is set)
+    #: Read the answer from the release's answer tables, if they hold this query's text
+    #: (a named query marked materialise: true); else run ``sparql`` as usual.
+    answer: AnswerRequest | None = None
 
 
 @dataclass(frozen=True)
@@ -78,6 +78,10 @@ class Outcome:
     fmt: str = "json"
     truncated: bool = False
     count: int = 0
+    precomputed: bool = False  # read from the build's answer tables (kgcase.answers)
+    #: Of a precomputed answer: its columns, and its rows as the API's plain JSON array text.
+    columns: tuple[str, ...] = ()
+    plain: bytes | None = None
 
 
 class JobError(Exception):
@@ -88,27 +92,8 @@ class JobError(Exception):
         self.kind = kind
 
 
-def term_json(term: Term) -> dict[str, Any]:
-    """One RDF term as a SPARQL 1.1 (1.2 for triple terms) JSON results binding."""
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Literal):
-        out: dict[str, Any] = {"type": "literal", "value": term.value}
-        if term.language:
-            out["xml:lang"] = term.language
-        elif term.datatype.value != XSD_STRING:
-            out["datatype"] = term.datatype.value
-        return out
-    return {"type": "triple", "value": {name: term_json(getattr(term, name))
-                                        for name in TRIPLE_COLUMNS}}
-
-
 def _table_json(columns: list[str], rows: list[dict[str, Term]]) -> bytes:
-    bindings = [{k: term_json(v) for k, v in row.items()} for row in rows]
-    doc = {"head": {"vars": columns}, "results": {"bindings": bindings}}
-    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()
+    return table_json(columns, [binding_json(row) for row in rows])
 
 
 def _query_options(job: Job) -> dict[str, Any]:
@@ -128,12 +113,32 @@ def _format(job: Job, form: str) -> str:
     return fmt
 
 
-def execute(store: ox.Store | RemoteStore, job: Job) -> Outcome:
-    """Run ``job`` on ``store``; read at most ``max_rows + 1`` rows to detect truncation.
+def from_tables(tables: AnswerTables | None, job: Job) -> Outcome | None:
+    """The job's answer read from the build's tables, or ``None`` if they do not hold it."""
+    if tables is None or job.answer is None or job.select_fmt != "json":
+        return None
+    request = job.answer
+    page = tables.page(request.name, request.digest, request.param, request.offset,
+                       job.max_rows + 1)
+    if page is None:
+        return None
+    rows = page.rows[: job.max_rows]
+    plain = f"[{', '.join(page.plain[: job.max_rows])}]".encode()
+    return Outcome(table_json(page.columns, rows), truncated=len(page.rows) > job.max_rows,
+                   count=len(rows), precomputed=True, columns=tuple(page.columns), plain=plain)
+
+
+def execute(store: ox.Store | RemoteStore, job: Job,
+            tables: AnswerTables | None = None) -> Outcome:
+    """Run ``job`` on ``store`` (or read it from ``tables``); read at most ``max_rows + 1``
+    rows to detect truncation.
 
     :raises JobError: the engine rejected the query or could not read the store, or the
         answer's kind has no acceptable format.
     """
+    precomputed = from_tables(tables, job)
+    if precomputed is not None:
+        return precomputed
     options = _query_options(job)
     sparql = job.sparql
     remote = isinstance(store, RemoteStore)
@@ -192,18 +197,23 @@ class ReleaseStores:
     def __init__(self) -> None:
         self.path: str | None = None
         self.store: ox.Store | RemoteStore | None = None
+        self.tables: AnswerTables | None = None  # the release's answer tables, if it has any
 
     def get(self, release_path: str) -> ox.Store | RemoteStore:
         if self.store is None or release_path != self.path:
             if isinstance(self.store, RemoteStore):
                 self.store.close()
-            self.store = None
+            if self.tables is not None:
+                self.tables.close()
+            self.store = self.tables = None
             try:
                 self.store = (RemoteStore.open(release_path) if is_remote(release_path)
                               else ox.Store.read_only(f"{release_path}/oxigraph"))
+                if not is_remote(release_path):
+                    self.tables = AnswerTables.open(Path(release_path))
             except RemoteStoreError as exc:
                 raise JobError("store", str(exc)) from None
-            except OSError as exc:
+            except (OSError, sqlite3.Error) as exc:
                 raise JobError("store", f"cannot open the store of {release_path}: {exc}") from None
             self.path = release_path
         return self.store
@@ -230,7 +240,8 @@ def serve_jobs(conn: Connection) -> None:
             conn.send(("ok", None))
             continue
         try:
-            reply: tuple[Any, ...] = ("ok", execute(stores.get(job.release_path), job))
+            store = stores.get(job.release_path)
+            reply: tuple[Any, ...] = ("ok", execute(store, job, stores.tables))
         except JobError as exc:
             reply = ("error", exc.kind, str(exc))
         # The worker must outlive any engine failure to keep serving; the web process turns
