@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,16 @@ CASES = ROOT / "cases"
 ONTOLOGY = ROOT / "ontology"
 QUERIES = ROOT / "queries"
 DATA = Path(__file__).resolve().parent / "data"
+
+
+def seed_and_synthetic(out: Path, n: int, seed: int) -> Path:
+    """A corpus directory: the seed case with its source text, and ``n`` synthetic reports."""
+    from kgcase.synth import write_corpus
+
+    write_corpus(n, seed, out / "synthetic", progress=False)
+    shutil.copy(CASES / "cabrera-2016.yaml", out)
+    shutil.copytree(CASES / "sources", out / "sources")
+    return out
 
 
 @pytest.fixture(scope="session")

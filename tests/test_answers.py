@@ -22,14 +22,13 @@ from typing import Any
 import pyoxigraph as ox
 import pytest
 
-from conftest import CASES, ONTOLOGY, QUERIES
+from conftest import CASES, ONTOLOGY, QUERIES, seed_and_synthetic
 from kgcase.answers.plan import AnswerPlan, answer_plans, param_key
 from kgcase.answers.table import ANSWERS_FILE, AnswerRequest, AnswerTables
 from kgcase.build import BuildInputs, build
 from kgcase.errors import QueryFileError
 from kgcase.queries import load_catalogue
 from kgcase.store import release_dir
-from kgcase.synth import write_corpus
 from kgcase.web.api import render
 from kgcase.web.negotiate import API_OFFERS, format_by_key
 from kgcase.web.worker import Job, execute
@@ -41,19 +40,18 @@ PLAIN = format_by_key("plain", API_OFFERS)
 
 @pytest.fixture(scope="module")
 def release(tmp_path_factory) -> Path:
-    corpus = tmp_path_factory.mktemp("answers-corpus")
-    write_corpus(N, 3, corpus / "synthetic", progress=False)
-    shutil.copy(CASES / "cabrera-2016.yaml", corpus)
-    shutil.copytree(CASES / "sources", corpus / "sources")
+    corpus = seed_and_synthetic(tmp_path_factory.mktemp("answers-corpus"), N, 3)
     data_dir = tmp_path_factory.mktemp("answers-data")
     build(BuildInputs(cases_dir=corpus, ontology_dir=ONTOLOGY, data_dir=data_dir, progress=False,
                       jobs=2, queries_dir=QUERIES), log=lambda _m: None)
     return release_dir(data_dir)
 
 
+CATALOGUE = load_catalogue(QUERIES)
+
+
 def _job(release: Path, plan: AnswerPlan, key: str, **kw: Any) -> Job:
-    catalogue = load_catalogue(QUERIES)
-    return Job(release_path=str(release), sparql=catalogue[plan.name].sparql, select_fmt="json",
+    return Job(release_path=str(release), sparql=CATALOGUE[plan.name].sparql, select_fmt="json",
                graph_fmt="json", max_rows=10**6, values_binding=True,
                bindings=((plan.params[0], ox.NamedNode(key[1:-1])),), **kw)
 
@@ -86,10 +84,9 @@ def test_every_materialised_answer_equals_the_query_run_on_the_store(release):
     tables = AnswerTables.open(release)
     assert tables is not None
     store = ox.Store.read_only(str(release / "oxigraph"))
-    catalogue = load_catalogue(QUERIES)
     compared = Counter()
     for plan in answer_plans(QUERIES):
-        named = catalogue[plan.name]
+        named = CATALOGUE[plan.name]
         example = param_key([named.params[0].to_term(named.params[0].example)])
         keys = {k for (k,) in tables.db.execute(
             "SELECT DISTINCT param FROM answers WHERE query = ?", (plan.name,))}

@@ -8,20 +8,18 @@ each store must answer as the embedded one, except the deviations pinned below.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from conftest import CASES, ONTOLOGY
+from conftest import ONTOLOGY, seed_and_synthetic
 from kgcase.build import BuildInputs, build
 from kgcase.iris import compress_iri
 from kgcase.store import EmbeddedStore
 from kgcase.store.embedded import release_dir
 from kgcase.store.remote_load import release_graphs
-from kgcase.synth import write_corpus
 from remote.conftest import REMOTE, loaded_servers
 from remote.store_contract import CATALOGUE, concatenated, neutral_rows
 
@@ -38,10 +36,7 @@ CANDIDATES = {
 
 @pytest.fixture(scope="module")
 def corpus_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    corpus = tmp_path_factory.mktemp("contract-corpus")
-    write_corpus(N, 11, corpus / "synthetic", progress=False)
-    shutil.copy(CASES / "cabrera-2016.yaml", corpus)
-    shutil.copytree(CASES / "sources", corpus / "sources")
+    corpus = seed_and_synthetic(tmp_path_factory.mktemp("contract-corpus"), N, 11)
     data = tmp_path_factory.mktemp("contract-data")
     build(BuildInputs(cases_dir=corpus, ontology_dir=ONTOLOGY, data_dir=data, progress=False,
                       jobs=2), log=lambda _m: None)
