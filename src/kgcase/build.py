@@ -10,7 +10,8 @@ served stays the previous one:
    The workers also compute, a few reports at a time, the rows of the ``materialise: true``
    named queries, which go to the release's ``answers.sqlite`` (:mod:`kgcase.answers`);
 3. store: bulk-load that file into a fresh pyoxigraph store, add the effect summaries and the
-   home page's class and drug counts (:mod:`kgcase.summary`), write ``release.json``;
+   home page's class and drug counts (:mod:`kgcase.summary`), answer the ``materialise:
+   whole-graph`` queries on it, write ``release.json``;
 4. switch ``current`` to the new release (atomic rename) and prune old releases.
 """
 
@@ -33,8 +34,8 @@ from rdflib.namespace import OWL, RDF, RDFS
 from tqdm import tqdm
 
 from kgcase import __version__
-from kgcase.answers.evaluate import BATCH, Evaluator
-from kgcase.answers.plan import answer_plans
+from kgcase.answers.evaluate import BATCH, Evaluator, plan_rows
+from kgcase.answers.plan import AnswerPlan, answer_plans
 from kgcase.answers.table import ANSWERS_FILE, AnswerWriter
 from kgcase.errors import CaseFileError, Problem, QueryFileError
 from kgcase.iris import case_graph_iri, inferred_graph_iri, ontology_graph_iri, summary_graph_iri
@@ -88,6 +89,7 @@ class Prepared:
     tbox_inferred: Graph
     settings: Settings
     stages: dict[str, float] = field(default_factory=dict)
+    answer_plans: tuple[AnswerPlan, ...] = ()  # per-report ones also in settings
 
 
 @contextmanager
@@ -116,8 +118,8 @@ def prepare(inputs: BuildInputs) -> Prepared:
     cache = inputs.data_dir / "cache" if inputs.cache else None
     plans = answer_plans(inputs.queries_dir) if inputs.queries_dir else ()
     settings = Settings(inputs.ontology_dir, tbox_nt, digest, cache, inputs.reason,
-                        inputs.shacl_every, plans)
-    return Prepared(ontology, tbox, settings, stages)
+                        inputs.shacl_every, tuple(p for p in plans if p.scope == "per-report"))
+    return Prepared(ontology, tbox, settings, stages, plans)
 
 
 def process_cases(paths: list[Path], prepared: Prepared, *, jobs: int = 0,
@@ -158,9 +160,6 @@ def build(inputs: BuildInputs, *, log: Callable[[str], None] = print) -> Release
         answers = _answer_writer(target / ANSWERS_FILE, prepared)
         with _stage(stages, "cases"):
             cases, graphs, reused, totals = _write_quads(dump, prepared, inputs, answers)
-        if answers is not None:
-            with _stage(stages, "answers"):
-                answer_rows = answers.close()
         with _stage(stages, "store"):
             store = ox.Store(str(target / "oxigraph"))
             store.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
@@ -171,6 +170,12 @@ def build(inputs: BuildInputs, *, log: Callable[[str], None] = print) -> Release
                      *count_quads(classes, drugs, summary_graph_iri(), labels)]
             store.bulk_extend(quads)
             graphs[summary_graph_iri()] = len(quads)
+        if answers is not None:
+            with _stage(stages, "answers"):
+                for plan in prepared.answer_plans:
+                    if plan.scope == "whole-graph":
+                        answers.add(plan_rows(store, plan))
+                answer_rows = answers.close()
         with _stage(stages, "optimise"):
             store.optimize()
             triples = len(store)
@@ -211,19 +216,18 @@ def _answer_writer(path: Path, prepared: Prepared) -> AnswerWriter | None:
     A query without DISTINCT that answers rows from the ontology alone would repeat them once
     per batch of reports, so it cannot be materialised: that stops the build.
     """
-    plans = prepared.settings.answer_plans
-    if not plans:
+    if not prepared.answer_plans:
         return None
-    evaluator = Evaluator(ntriples(prepared.ontology, graph=ontology_graph_iri()),
-                          prepared.settings.tbox_inferred_nt, plans)
-    rows = evaluator.rows([], [])
+    plans = prepared.settings.answer_plans  # the per-report ones
+    rows = Evaluator(ntriples(prepared.ontology, graph=ontology_graph_iri()),
+                     prepared.settings.tbox_inferred_nt, plans).rows([], []) if plans else []
     for plan in plans:
         if not plan.distinct and any(row[0] == plan.name for row in rows):
             raise QueryFileError(
                 f"query {plan.name}: materialise: true, but the ontology alone gives it rows, "
                 "which every batch of reports would repeat; make it SELECT DISTINCT, or drop "
                 "materialise")
-    writer = AnswerWriter(path, plans)
+    writer = AnswerWriter(path, prepared.answer_plans)
     writer.add(rows)
     return writer
 

@@ -11,8 +11,10 @@ A header declares a title, a description and typed parameters::
     #+     example: KGCASE:0000149
     #+     description: the laboratory test
 
-``#+ materialise: true`` has the build answer the query for every parameter value ahead of
-time (:mod:`kgcase.answers`).
+``#+ materialise: true`` (or ``per-report``) has the build answer the query for every parameter
+value ahead of time, a few reports at a time; ``#+ materialise: whole-graph`` has it answer the
+query once over the built store, for queries of what the build itself adds up, such as the
+effect summaries (:mod:`kgcase.answers`).
 
 Parameter values are validated by type and bound as terms: a ``VALUES`` block of checked,
 serialised terms (:mod:`kgcase.store.binding`); they are never pasted into the query text.
@@ -37,6 +39,9 @@ from kgcase.iris import PREFIXES, CurieError, expand_curie
 ParamType = Literal["iri", "curie", "string", "integer", "decimal", "date"]
 PARAM_TYPES: tuple[str, ...] = ("iri", "curie", "string", "integer", "decimal", "date")
 MAX_STRING = 1000
+#: The header's ``materialise`` values, and the scope each stands for.
+MATERIALISE: dict[bool | str, str] = {False: "", True: "per-report", "per-report": "per-report",
+                                      "whole-graph": "whole-graph"}
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _IRI = re.compile(r"^(https?|urn):[^\s<>\"{}|\\^`]+$")
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -103,8 +108,9 @@ class NamedQuery:
     sparql: str
     path: Path
     params: tuple[Param, ...] = field(default_factory=tuple)
-    #: Answered for every parameter value at build time (:mod:`kgcase.answers`).
-    materialise: bool = False
+    #: Answered for every parameter value at build time (:mod:`kgcase.answers`): ``""`` (no),
+    #: ``"per-report"`` or ``"whole-graph"``.
+    materialise: str = ""
 
     def bind(self, given: Mapping[str, str]) -> dict[str, ox.NamedNode | ox.Literal]:
         """Turn request parameters into engine bindings; unknown names are an error."""
@@ -155,10 +161,11 @@ def parse_query_file(path: Path) -> NamedQuery:
     if not isinstance(header, dict) or "title" not in header:
         raise QueryFileError(f"{path}:1: the header needs '#+ title: …' (and description, params)")
     params = tuple(_param(path, i, p) for i, p in enumerate(header.get("params") or []))
-    materialise = header.get("materialise", False)
-    if not isinstance(materialise, bool):
-        raise QueryFileError(f"{path}: the header's 'materialise' is true or false, "
-                             f"not {materialise!r}")
+    given = header.get("materialise", False)
+    materialise = MATERIALISE.get(given) if isinstance(given, bool | str) else None
+    if materialise is None:
+        raise QueryFileError(f"{path}: the header's 'materialise' is true (per-report), "
+                             f"whole-graph or false, not {given!r}")
     nq = NamedQuery(
         name=path.stem,
         title=str(header["title"]),

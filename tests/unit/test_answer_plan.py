@@ -100,10 +100,18 @@ def test_a_literal_parameter_is_refused(tmp_path):
         plan_for(_query(tmp_path, "SELECT ?x WHERE { ?s rdfs:label ?x } ORDER BY ?x\n", header))
 
 
-def test_materialise_must_be_a_boolean(tmp_path):
+def test_materialise_must_be_a_known_scope(tmp_path):
     header = HEADER.replace("materialise: true", "materialise: yes please")
-    with pytest.raises(QueryFileError, match="true or false"):
+    with pytest.raises(QueryFileError, match="true \\(per-report\\), whole-graph or false"):
         _query(tmp_path, "SELECT ?x WHERE { ?x rdfs:label ?l } ORDER BY ?l\n", header)
+
+
+@pytest.mark.parametrize(("given", "scope"), [("true", "per-report"), ("per-report", "per-report"),
+                                             ("whole-graph", "whole-graph")])
+def test_materialise_names_where_the_build_answers_the_query(tmp_path, given, scope):
+    header = HEADER.replace("materialise: true", f"materialise: {given}")
+    plan = plan_for(_query(tmp_path, "SELECT ?x WHERE { ?x rdfs:label ?l } ORDER BY ?l\n", header))
+    assert plan.scope == scope
 
 
 def test_order_variables_the_query_does_not_project_are_added_to_the_build_form(tmp_path):

@@ -1,12 +1,17 @@
 """Which named queries a build answers ahead of time, and the form it runs them in.
 
-A named query whose header says ``#+ materialise: true`` is answered for every value of its
-parameters at build time. Its author asserts what makes that exact: **every answer row comes
-from one case report and the ontology** (an effect, its exposure, patient and source are all in
-the report that states them). The build then runs the query with its parameters unbound over a
-few reports at a time (:mod:`kgcase.answers.evaluate`), and the union of those rows, filtered by
-the parameter values, is the answer over the whole graph. ``tests/test_answers.py`` holds every
-materialised answer against the same query run on the built store.
+A named query whose header says ``#+ materialise: true`` (or ``per-report``) is answered for
+every value of its parameters at build time. Its author asserts what makes that exact: **every
+answer row comes from one case report and the ontology** (an effect, its exposure, patient and
+source are all in the report that states them). The build then runs the query with its
+parameters unbound over a few reports at a time (:mod:`kgcase.answers.evaluate`), and the union
+of those rows, filtered by the parameter values, is the answer over the whole graph.
+
+``#+ materialise: whole-graph`` is for a query of what the build adds up over every report (the
+effect summaries) or of the ontology alone: it is run once, with its parameters unbound, over the
+built store. Its author asserts that it is cheap to run so, and that binding a parameter only
+filters its rows. ``tests/test_answers.py`` holds every materialised answer against the same
+query run on the built store with its parameters bound.
 
 What a plan needs from the query, checked when it is loaded (a :class:`QueryFileError` names the
 file otherwise): a SELECT whose parameters are all IRIs (a literal could match by value, not by
@@ -56,6 +61,7 @@ class AnswerPlan:
     order: tuple[tuple[str, bool], ...]  # ORDER BY: (variable, descending)
     distinct: bool
     concat: tuple[tuple[str, str], ...] = ()  # GROUP_CONCAT columns and their separators
+    scope: str = "per-report"  # or "whole-graph": run once over the built store
 
 
 def query_digest(sparql: str) -> str:
@@ -68,7 +74,7 @@ def plan_for(named: NamedQuery) -> AnswerPlan:
 
     :raises QueryFileError: the query is not one a table can answer exactly (see above).
     """
-    where = f"{named.path}: materialise: true"
+    where = f"{named.path}: materialise: {named.materialise}"
     bad = [p.name for p in named.params if p.type not in ("iri", "curie")]
     if bad:
         raise QueryFileError(f"{where} needs IRI parameters; {', '.join(bad)} is not one "
@@ -101,7 +107,8 @@ def plan_for(named: NamedQuery) -> AnswerPlan:
                                  "start the query's own SELECT on a line of its own")
     concat = tuple((c, sep) for c, sep in _group_concats(algebra).items() if c in columns)
     return AnswerPlan(named.name, query_digest(named.sparql), sparql, columns,
-                      tuple(p.name for p in named.params), order, distinct, concat)
+                      tuple(p.name for p in named.params), order, distinct, concat,
+                      named.materialise)
 
 
 def _group_concats(node: object) -> dict[str, str]:

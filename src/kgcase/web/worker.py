@@ -11,16 +11,14 @@ from __future__ import annotations
 import ctypes
 import json
 import signal
-import sqlite3
 import sys
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
-from kgcase.answers.table import AnswerRequest, AnswerTables
+from kgcase.answers.table import AnswerRequest
 from kgcase.store.binding import bind_values
 from kgcase.store.remote import RemoteRefusedError, RemoteStore, RemoteStoreError, is_remote
 from kgcase.store.sparql_json import TRIPLE_COLUMNS, Term, binding_json, table_json
@@ -64,8 +62,8 @@ class Job:
     # What the gate's parse found, so that a remote store need not parse the text again:
     form: str | None = None  # select | ask | construct | describe; None: not parsed
     booleans: tuple[str, ...] = ()  # variables bound to a boolean expression (when form is set)
-    #: Read the answer from the release's answer tables, if they hold this query's text
-    #: (a named query marked materialise: true); else run ``sparql`` as usual.
+    #: Where the release's answer tables hold this answer, if they hold this query's text (a
+    #: materialised named query; read by the web process, :func:`kgcase.web.service.from_tables`).
     answer: AnswerRequest | None = None
 
 
@@ -113,32 +111,12 @@ def _format(job: Job, form: str) -> str:
     return fmt
 
 
-def from_tables(tables: AnswerTables | None, job: Job) -> Outcome | None:
-    """The job's answer read from the build's tables, or ``None`` if they do not hold it."""
-    if tables is None or job.answer is None or job.select_fmt != "json":
-        return None
-    request = job.answer
-    page = tables.page(request.name, request.digest, request.param, request.offset,
-                       job.max_rows + 1)
-    if page is None:
-        return None
-    rows = page.rows[: job.max_rows]
-    plain = f"[{', '.join(page.plain[: job.max_rows])}]".encode()
-    return Outcome(table_json(page.columns, rows), truncated=len(page.rows) > job.max_rows,
-                   count=len(rows), precomputed=True, columns=tuple(page.columns), plain=plain)
-
-
-def execute(store: ox.Store | RemoteStore, job: Job,
-            tables: AnswerTables | None = None) -> Outcome:
-    """Run ``job`` on ``store`` (or read it from ``tables``); read at most ``max_rows + 1``
-    rows to detect truncation.
+def execute(store: ox.Store | RemoteStore, job: Job) -> Outcome:
+    """Run ``job`` on ``store``; read at most ``max_rows + 1`` rows to detect truncation.
 
     :raises JobError: the engine rejected the query or could not read the store, or the
         answer's kind has no acceptable format.
     """
-    precomputed = from_tables(tables, job)
-    if precomputed is not None:
-        return precomputed
     options = _query_options(job)
     sparql = job.sparql
     remote = isinstance(store, RemoteStore)
@@ -197,23 +175,18 @@ class ReleaseStores:
     def __init__(self) -> None:
         self.path: str | None = None
         self.store: ox.Store | RemoteStore | None = None
-        self.tables: AnswerTables | None = None  # the release's answer tables, if it has any
 
     def get(self, release_path: str) -> ox.Store | RemoteStore:
         if self.store is None or release_path != self.path:
             if isinstance(self.store, RemoteStore):
                 self.store.close()
-            if self.tables is not None:
-                self.tables.close()
-            self.store = self.tables = None
+            self.store = None
             try:
                 self.store = (RemoteStore.open(release_path) if is_remote(release_path)
                               else ox.Store.read_only(f"{release_path}/oxigraph"))
-                if not is_remote(release_path):
-                    self.tables = AnswerTables.open(Path(release_path))
             except RemoteStoreError as exc:
                 raise JobError("store", str(exc)) from None
-            except (OSError, sqlite3.Error) as exc:
+            except OSError as exc:
                 raise JobError("store", f"cannot open the store of {release_path}: {exc}") from None
             self.path = release_path
         return self.store
@@ -241,7 +214,7 @@ def serve_jobs(conn: Connection) -> None:
             continue
         try:
             store = stores.get(job.release_path)
-            reply: tuple[Any, ...] = ("ok", execute(store, job, stores.tables))
+            reply: tuple[Any, ...] = ("ok", execute(store, job))
         except JobError as exc:
             reply = ("error", exc.kind, str(exc))
         # The worker must outlive any engine failure to keep serving; the web process turns
