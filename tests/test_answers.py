@@ -92,7 +92,7 @@ def test_every_materialised_answer_equals_the_query_run_on_the_store(release):
         named = CATALOGUE[plan.name]
         example = param_key([p.to_term(p.example) for p in named.params])
         absent = "\t".join([ABSENT] * len(named.params))
-        keys = {k for (k,) in tables.db.execute(
+        keys = {k.decode() for (k,) in tables.db.execute(
             "SELECT DISTINCT param FROM answers WHERE query = ?", (plan.name,))}
         assert keys and all(k.startswith("<") for k in keys)
         for key in sorted(keys | {example, absent}):

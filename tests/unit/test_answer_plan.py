@@ -136,9 +136,9 @@ def test_the_table_keeps_answer_order_then_arrival_and_one_of_each_distinct_row(
     assert tables is not None
     page = tables.page(q, plans[0].digest, "<urn:p>", 0, 100)
     assert page is not None and page.columns == ["x", "l"]
-    assert page.rows == ['{"n":2}', '{"n":1}', '{"n":3}', '{"n":5}']
-    assert page.plain == ["2", "1", "3", "5"]
-    assert tables.page(q, plans[0].digest, "<urn:p>", 1, 2).rows == ['{"n":1}', '{"n":3}']
+    assert page.rows == [b'{"n":2}', b'{"n":1}', b'{"n":3}', b'{"n":5}']
+    assert page.plain == [b"2", b"1", b"3", b"5"]
+    assert tables.page(q, plans[0].digest, "<urn:p>", 1, 2).rows == [b'{"n":1}', b'{"n":3}']
     assert tables.page(q, plans[0].digest, "<urn:none>", 0, 10).rows == []
     assert tables.page(q, "another text", "<urn:p>", 0, 10) is None
     assert tables.page("another query", plans[0].digest, "<urn:p>", 0, 10) is None

@@ -53,6 +53,13 @@ def table_json(columns: list[str], bindings: Iterable[str]) -> bytes:
     return f'{{"head":{head},"results":{{"bindings":[{",".join(bindings)}]}}}}'.encode()
 
 
+def table_json_bytes(columns: list[str], bindings: list[bytes]) -> bytes:
+    """:func:`table_json` of rows already encoded (as the build's answer tables hold them)."""
+    head = json.dumps({"vars": columns}, ensure_ascii=False, separators=(",", ":"))
+    return b"".join((f'{{"head":{head},"results":{{"bindings":['.encode(), b",".join(bindings),
+                     b"]}}"))
+
+
 def plain_value(binding: dict[str, Any]) -> Any:
     """A SPARQL JSON binding as a plain value: IRIs and strings as str, numbers as numbers."""
     if binding["type"] == "bnode":

@@ -133,7 +133,7 @@ def render(name: str, outcome: Outcome, fmt: ResultFormat, page: Page | None = N
         start = json.dumps({"ok": True, "query": name, "columns": list(outcome.columns)},
                            ensure_ascii=False)[:-1]
         rest = json.dumps(head, ensure_ascii=False)[1:]
-        return f'{start}, "rows": {outcome.plain.decode()}, {rest}'.encode()
+        return b"".join((f'{start}, "rows": '.encode(), outcome.plain, f", {rest}".encode()))
     columns, rows = table(outcome)
     if fmt.key == "plain":
         doc: dict[str, Any] = {"ok": True, "query": name, "columns": columns, "rows": rows,

@@ -33,7 +33,7 @@ from kgcase.answers.table import AnswerRequest, AnswerTables
 from kgcase.config import Settings
 from kgcase.errors import StoreUnavailableError
 from kgcase.store import Release, is_remote, release_dir
-from kgcase.store.sparql_json import table_json
+from kgcase.store.sparql_json import table_json_bytes
 from kgcase.web.executor import WorkerPool
 from kgcase.web.gate import CheckedQuery, check_query
 from kgcase.web.worker import Job, Outcome, Term
@@ -113,8 +113,8 @@ def from_tables(tables: AnswerTables | None, job: Job) -> Outcome | None:
     if page is None:
         return None
     rows = page.rows[: job.max_rows]
-    plain = f"[{', '.join(page.plain[: job.max_rows])}]".encode()
-    return Outcome(table_json(page.columns, rows), truncated=len(page.rows) > job.max_rows,
+    plain = b"[" + b", ".join(page.plain[: job.max_rows]) + b"]"
+    return Outcome(table_json_bytes(page.columns, rows), truncated=len(page.rows) > job.max_rows,
                    count=len(rows), precomputed=True, columns=tuple(page.columns), plain=plain)
 
 
