@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 import threading
 from collections import OrderedDict
@@ -33,6 +34,7 @@ from kgcase.answers.table import AnswerRequest, AnswerTables
 from kgcase.config import Settings
 from kgcase.errors import StoreUnavailableError
 from kgcase.store import Release, is_remote, release_dir
+from kgcase.store.embedded import CURRENT
 from kgcase.store.sparql_json import table_json_bytes
 from kgcase.web.executor import WorkerPool
 from kgcase.web.gate import CheckedQuery, check_query
@@ -48,6 +50,7 @@ class CurrentRelease:
     path: str
     id: str
     release: Release | None = None
+    link: str = ""  # what the ``current`` link read when this was resolved
 
 
 class ReleaseWatcher:
@@ -55,6 +58,7 @@ class ReleaseWatcher:
 
     def __init__(self, data_dir: Path, store: str = "") -> None:
         self.data_dir = data_dir
+        self.link = str(data_dir / CURRENT)
         self.store = store
         self._last: CurrentRelease | None = None
 
@@ -69,13 +73,21 @@ class ReleaseWatcher:
         return self._local()
 
     def _local(self) -> CurrentRelease:
-        path = str(release_dir(self.data_dir))
         last = self._last
+        try:  # one system call per request while the link stays where it was
+            target = os.readlink(self.link)
+        except OSError:  # not a link (yet): release_dir says what is wrong
+            target = None
+        if last is not None and target is not None and last.link == target:
+            return last
+        path = str(release_dir(self.data_dir))
         if last is not None and last.path == path:
+            self._last = last = replace(last, link=target or "")
             return last
         manifest = Path(path) / "release.json"
         release = Release.read(manifest) if manifest.exists() else None
-        last = CurrentRelease(path, release.id if release else Path(path).name, release)
+        last = CurrentRelease(path, release.id if release else Path(path).name, release,
+                              target or "")
         self._last = last
         return last
 
