@@ -6,7 +6,7 @@ scratch graph, since the inferred graph also holds the classification), runs eve
 parameters unbound over the union of the graphs, and removes the reports again. A batch of
 :data:`BATCH` reports costs least per report: one at a time pays each query's fixed cost per
 report, and larger batches make some unbound joins grow faster than the reports
-(docs/benchmarks.md, "Answers computed at build time").
+(docs/decisions.md, "8 reports per batch").
 """
 
 from __future__ import annotations
