@@ -49,15 +49,18 @@ def binding_json(row: Mapping[str, Term]) -> str:
 
 def table_json(columns: list[str], bindings: Iterable[str]) -> bytes:
     """A SELECT answer from its columns and the texts :func:`binding_json` made of its rows."""
-    head = json.dumps({"vars": columns}, ensure_ascii=False, separators=(",", ":"))
-    return f'{{"head":{head},"results":{{"bindings":[{",".join(bindings)}]}}}}'.encode()
+    return _results(columns, ",".join(bindings).encode())
 
 
 def table_json_bytes(columns: list[str], bindings: list[bytes]) -> bytes:
     """:func:`table_json` of rows already encoded (as the build's answer tables hold them)."""
+    return _results(columns, b",".join(bindings))
+
+
+def _results(columns: list[str], joined: bytes) -> bytes:
+    """The SPARQL JSON document around the comma-joined bindings of its rows."""
     head = json.dumps({"vars": columns}, ensure_ascii=False, separators=(",", ":"))
-    return b"".join((f'{{"head":{head},"results":{{"bindings":['.encode(), b",".join(bindings),
-                     b"]}}"))
+    return b"".join((f'{{"head":{head},"results":{{"bindings":['.encode(), joined, b"]}}"))
 
 
 def plain_value(binding: dict[str, Any]) -> Any:
