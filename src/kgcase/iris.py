@@ -92,6 +92,17 @@ def mint(*segments: str, base: str | None = None) -> str:
     return root + "/".join(segments)
 
 
+def doi_iri(doi: str) -> str:
+    """The ``https://doi.org/`` IRI of a DOI, with the characters an IRI may not hold (``<``,
+    ``>``, ``"``, ``{``, ``}``, ``|``, ``\\``, ``^``, backquote, ``%``) percent-encoded.
+
+    >>> doi_iri("10.1002/(SICI)1097-4636(199606)31:2<213::AID-JBM9>3.0.CO;2-F")
+    'https://doi.org/10.1002/(SICI)1097-4636(199606)31:2%3C213::AID-JBM9%3E3.0.CO;2-F'
+    """
+    return "https://doi.org/" + "".join(
+        f"%{ord(ch):02X}" if ch in '<>"{}|\\^`%' else ch for ch in doi)
+
+
 def case_graph_iri(case_id: str, *, base: str | None = None) -> str:
     """The named graph holding one case report."""
     return mint("graph", "case", case_id, base=base)

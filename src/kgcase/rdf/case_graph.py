@@ -14,7 +14,7 @@ from decimal import Decimal
 from rdflib import BNode, Graph, Literal, URIRef
 
 from kgcase.derive import DerivedEffect, reference_status
-from kgcase.iris import mint
+from kgcase.iris import doi_iri, mint
 from kgcase.model.schema import (
     Case,
     CellValue,
@@ -134,7 +134,7 @@ class CaseGraphBuilder:
         self.add(self.case_iri, DCTERMS.title, c.title)
         self.add(self.case_iri, DCTERMS.identifier, f"doi:{c.citation.doi}")
         self.add(self.case_iri, DCTERMS.bibliographicCitation, _citation(c))
-        self.add(self.case_iri, RDFS.seeAlso, URIRef(f"https://doi.org/{c.citation.doi}"))
+        self.add(self.case_iri, RDFS.seeAlso, URIRef(doi_iri(c.citation.doi)))
         self.add(self.case_iri, K.caseIdentifier, c.id)
         self.add(self.case_iri, K.isSynthetic, Literal(c.synthetic))
         for p in c.patients:
