@@ -26,7 +26,7 @@ from __future__ import annotations
 import hashlib
 import re
 import struct
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -158,23 +158,30 @@ def param_key(values: Sequence[ox.NamedNode | ox.Literal | None]) -> str:
     return "\t".join("" if v is None else str(v) for v in values)
 
 
-def sort_key(values: Sequence[object], order: Sequence[tuple[str, bool]]) -> bytes:
+def sort_key(values: Sequence[object], order: Sequence[tuple[str, bool]],
+             encode: Callable[[object], bytes] | None = None) -> bytes:
     """A byte string whose order (``memcmp``, as SQLite sorts a BLOB) is the ORDER BY's.
 
     Each value is encoded as SPARQL orders it, and as pyoxigraph does for values of one kind:
     unbound, then blank nodes, IRIs, and literals; numbers by value, other literals by their text
     (code point order, which is UTF-8 byte order). The encoding is prefix-free, so a descending
     condition is the same bytes inverted. Literals of different kinds in one column (numbers and
-    strings) have no order in SPARQL; pyoxigraph's and this one may differ there.
+    strings) have no order in SPARQL; pyoxigraph's and this one may differ there. ``encode``
+    stands in for :func:`encode_value` (a cache of it, say).
     """
+    encode = encode or encode_value
     out = bytearray()
     for value, (_, descending) in zip(values, order, strict=True):
-        part = _encode(value)
-        out += bytes(255 - b for b in part) if descending else part
+        part = encode(value)
+        out += part.translate(_INVERT) if descending else part
     return bytes(out)
 
 
-def _encode(value: object) -> bytes:
+_INVERT = bytes(range(255, -1, -1))
+
+
+def encode_value(value: object) -> bytes:
+    """One value's part of a :func:`sort_key`, ascending."""
     if value is None:
         return b"\x00"
     if isinstance(value, ox.BlankNode):
