@@ -1,6 +1,7 @@
 """Named queries under concurrent load: kgcase, cold and warm, beside rdflib's engine.
 
-    python -m benchmarks throughput --size 1000 [--work DIR] [--markdown docs/benchmarks.md]
+    python -m benchmarks throughput --size 1000 [--processes 2] [--work DIR]
+        [--markdown docs/benchmarks.md]
 
 Builds the seed cases plus ``kgcase synth N --seed 7`` (or reuses the build in ``--work``), then
 sends every named query of ``queries/`` from ``--clients`` threads for ``--seconds`` to one
@@ -9,7 +10,8 @@ store in turn (*cold*), kgcase with the cache on and the query's example repeate
 untimed request (*warm*), and the rdflib-engine endpoint of ``bench_service.py`` on the same
 N-Quads, sent the query text bound with ``VALUES``. A request counts when it is answered with
 200 and a parseable result; its rate is those answers per second of the run (a request still
-running when the time is up is waited for and counted in the time). Writes
+running when the time is up is waited for and counted in the time). With ``--processes P``,
+kgcase is also run cold and warm with ``--processes P``, in the same run. Writes
 ``benchmarks/results/throughput-<UTC stamp>.json`` and, with ``--markdown``, that file's
 "Named queries under load" section.
 """
@@ -199,8 +201,18 @@ def answered(doc: dict[str, Any]) -> str:
     return "a 2xx status" if doc.get("load") == "wrk" else "200, parseable"
 
 
+def engine_names(processes: int) -> tuple[str, ...]:
+    """The engines of a run: kgcase in one HTTP process, and in ``processes`` if more."""
+    if processes <= 1:
+        return ENGINES
+    return ("kgcase-cold", "kgcase-warm", f"kgcase-cold-p{processes}",
+            f"kgcase-warm-p{processes}", "rdflib")
+
+
 def markdown(doc: dict[str, Any]) -> str:
     res = doc["results"]
+    p = doc.get("processes", 1)
+    extra = p > 1 and f"kgcase-cold-p{p}" in res
     lines = [
         SECTION, "",
         f"Run {doc['date']} on {doc['machine']}, at commit {doc['revision']}, by "
@@ -214,14 +226,28 @@ def markdown(doc: dict[str, Any]) -> str:
         "endpoint of `bench_service.py` (one query at a time: rdflib's parser is not "
         "thread-safe), sent kgcase-cold's values bound with `VALUES`. Time limit "
         f"{doc['timeout_s']:g} s per request on every server. Client and servers share the "
-        "machine.", "",
-        "| named query | kgcase-cold req/s | kgcase-warm req/s | rdflib req/s | cold ÷ rdflib |"
-        " warm ÷ rdflib |",
+        "machine." + (f" *-p{p}*: the same with `--processes {p}` (each process with its own "
+                      "workers and cache)." if extra else ""), ""]
+    if not extra:
+        lines += [
+            "| named query | kgcase-cold req/s | kgcase-warm req/s | rdflib req/s | "
+            "cold ÷ rdflib | warm ÷ rdflib |",
+            "|---|---:|---:|---:|---:|---:|"]
+        for name in res["rdflib"]:
+            cold, warm, lib = (res["kgcase-cold"][name], res["kgcase-warm"][name],
+                               res["rdflib"][name])
+            lines.append(f"| `{name}` | {rate(cold)} | {rate(warm)} | {rate(lib)} | "
+                         f"{ratio(cold, lib)} | {ratio(warm, lib)} |")
+        return "\n".join(lines) + "\n"
+    lines += [
+        f"| named query | rdflib req/s | kgcase-cold req/s (÷ rdflib) | kgcase-cold-p{p} | "
+        f"kgcase-warm | kgcase-warm-p{p} |",
         "|---|---:|---:|---:|---:|---:|"]
     for name in res["rdflib"]:
-        cold, warm, lib = res["kgcase-cold"][name], res["kgcase-warm"][name], res["rdflib"][name]
-        lines.append(f"| `{name}` | {rate(cold)} | {rate(warm)} | {rate(lib)} | "
-                     f"{ratio(cold, lib)} | {ratio(warm, lib)} |")
+        lib = res["rdflib"][name]
+        cells = [f"{rate(res[e][name])} ({ratio(res[e][name], lib)})" for e in
+                 ("kgcase-cold", f"kgcase-cold-p{p}", "kgcase-warm", f"kgcase-warm-p{p}")]
+        lines.append(f"| `{name}` | {rate(lib)} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
 
@@ -235,7 +261,9 @@ def main() -> None:
     arg("--seconds", type=float, default=10.0)
     arg("--distinct", type=int, default=20, help="parameter values per query (cold)")
     arg("--timeout", type=float, default=30.0, help="time limit of one request (s)")
-    arg("--workers", type=int, default=4, help="kgcase query workers")
+    arg("--workers", type=int, default=4, help="kgcase query workers (per HTTP process)")
+    arg("--processes", type=int, default=1,
+        help="also run kgcase cold and warm with this many HTTP processes")
     arg("--load", choices=("python", "wrk"), default="python",
         help="load generator: Python threads with requests, or wrk (C, Debian package)")
     arg("--markdown", type=Path, help="replace this file's section")
@@ -267,20 +295,24 @@ def run(args: argparse.Namespace, work: Path) -> None:
         "date": f"{now:%Y-%m-%d %H:%M} UTC", "machine": machine(),
         "revision": revision(), "json": str(out.relative_to(ROOT)),
         "command": f"python -m benchmarks throughput --size {args.size} --clients "
-                   f"{args.clients} --seconds {args.seconds:g} --load {args.load}",
+                   f"{args.clients} --seconds {args.seconds:g} --load {args.load}"
+                   + (f" --processes {args.processes}" if args.processes > 1 else ""),
         "load": args.load,
         "n": args.size, "triples": build["triples"], "clients": args.clients,
         "seconds": args.seconds, "distinct": args.distinct, "timeout_s": args.timeout,
+        "processes": args.processes,
         "params": {k: d.values for k, d in draws.items()}, "results": {}}
-    for engine in ENGINES:
+    for engine in engine_names(args.processes):
         if engine == "rdflib":
             with engines.rdflib(bench_build.dump_path(work, args.size), work,
                                 timeout_s=args.timeout) as (target, load_s):
                 doc["rdflib_load_s"] = round(load_s, 1)
                 doc["results"][engine] = measure(engine, target, catalogue, draws, args, work)
         else:
-            with engines.kgcase(engine, data, work, cache=engine == "kgcase-warm",
-                                timeout_s=args.timeout, workers=args.workers) as target:
+            processes = args.processes if engine.endswith(f"-p{args.processes}") else 1
+            with engines.kgcase(engine, data, work, cache=engine.startswith("kgcase-warm"),
+                                timeout_s=args.timeout, workers=args.workers,
+                                processes=processes) as target:
                 doc["results"][engine] = measure(engine, target, catalogue, draws, args, work)
         out.write_text(json.dumps(doc, indent=1))
     text = markdown(doc)

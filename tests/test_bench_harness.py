@@ -214,3 +214,18 @@ def test_throughput_ratios_bound_an_engine_that_answered_nothing():
     assert bench_throughput.ratio({**ours, "ok": 0}, theirs) == "–"
     assert bench_throughput.rate(theirs) == "0 (8 failed)"
     assert bench_throughput.rate({**theirs, "ok": 1, "rate": 0.07}) == "0.07 (8 failed)"
+
+
+def test_throughput_markdown_sets_several_http_processes_beside_one():
+    def result(rate: float) -> dict:
+        return {"ok": 10, "rate": rate, "seconds": 10, "timeouts": 0, "errors": 0}
+
+    doc = {"date": "d", "machine": "m", "revision": "r", "command": "c", "json": "j", "n": 1,
+           "triples": 2, "clients": 8, "seconds": 10, "distinct": 20, "timeout_s": 30,
+           "load": "wrk", "processes": 2,
+           "results": {"kgcase-cold": {"q": result(1000)}, "kgcase-warm": {"q": result(1500)},
+                       "kgcase-cold-p2": {"q": result(1800)},
+                       "kgcase-warm-p2": {"q": result(2500)}, "rdflib": {"q": result(100)}}}
+    assert bench_throughput.engine_names(2)[2:4] == ("kgcase-cold-p2", "kgcase-warm-p2")
+    row = bench_throughput.markdown(doc).splitlines()[-1]
+    assert row == "| `q` | 100.0 | 1,000.0 (10×) | 1,800.0 (18×) | 1,500.0 (15×) | 2,500.0 (25×) |"

@@ -54,17 +54,18 @@ class Target:
 
 @contextmanager
 def kgcase(name: str, data_dir: Path, work: Path, *, cache: bool, timeout_s: float,
-           workers: int, store: str = "") -> Iterator[Target]:
+           workers: int, store: str = "", processes: int = 1) -> Iterator[Target]:
     """``server.py`` on the embedded store, or on ``store`` (a remote store's descriptor);
-    ``cache`` False sets ``--cache-entries 0``."""
-    extra = ["--timeout-s", str(timeout_s), "--workers", str(workers)]
+    ``cache`` False sets ``--cache-entries 0``; ``processes`` HTTP processes."""
+    extra = ["--timeout-s", str(timeout_s), "--workers", str(workers),
+             "--processes", str(processes)]
     if not cache:
         extra += ["--cache-entries", "0"]
     if store:
         extra += ["--store", store]
     process, url = bench_pages.start(data_dir, work / f"{name}.log", *extra)
     try:
-        warm_up_workers(url, workers)
+        warm_up_workers(url, workers * processes)
         yield Target(name, url, "/sparql", api=True)
     finally:
         bench_pages.stop(process)

@@ -31,7 +31,7 @@ class ConfigError(KgcaseError):
 
 
 _KIND_NAMES = {int: "an integer", float: "a number", str: "a string"}
-_MINIMUM = {"workers": 1, "threads": 1, "timeout_s": 0.1, "update_timeout_s": 0.1}
+_MINIMUM = {"workers": 1, "threads": 1, "processes": 1, "timeout_s": 0.1, "update_timeout_s": 0.1}
 
 
 def _setting(default: Any, help_text: str) -> Any:
@@ -60,6 +60,10 @@ class Settings:
     )
     threads: int = _setting(
         8, "HTTP threads (waitress); requests beyond `workers` wait for a free worker."
+    )
+    processes: int = _setting(
+        1, "HTTP processes sharing the port, each with its own `threads`, `workers` and result "
+        "cache: more than one spreads requests over the cores (docs/sparql.md)."
     )
     timeout_s: float = _setting(
         30.0, "Time limit of one query in seconds, waiting for a worker included (503 after)."

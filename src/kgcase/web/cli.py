@@ -9,17 +9,14 @@ from __future__ import annotations
 
 import csv
 import json
-import signal
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
-from types import FrameType
 from typing import Any
 
 import click
 import pyoxigraph as ox
-import waitress
 from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 
 from kgcase.answers.plan import answer_request
@@ -27,7 +24,7 @@ from kgcase.config import Settings, env_name, load_settings, settings_fields
 from kgcase.errors import KgcaseError
 from kgcase.queries import load_catalogue
 from kgcase.store.sparql_json import plain_value
-from kgcase.web import create_app, start_workers, stop_workers
+from kgcase.web import create_app, serve
 from kgcase.web.api import table
 from kgcase.web.binding import bind_with_values
 from kgcase.web.gate import check_query
@@ -55,42 +52,35 @@ def _settings(config_file: str | None, flags: Mapping[str, Any]) -> Settings:
         raise click.ClickException(str(exc)) from None
 
 
-def _stop(signum: int, frame: FrameType | None) -> None:
-    raise SystemExit(0)
-
-
 @click.command("serve")
 @setting_options
 def serve_command(config_file: str | None, **flags: Any) -> None:
     """Serve /sparql and /api over HTTP (waitress) from the built data directory."""
     settings = _settings(config_file, flags)
     try:
-        app = create_app(settings)
+        app = create_app(settings)  # checks the settings and query files before listening
     except KgcaseError as exc:
         raise click.ClickException(str(exc)) from None
     try:
-        server = waitress.create_server(
-            app, host=settings.host, port=settings.port, threads=settings.threads, ident="kgcase",
-            max_request_header_size=settings.max_url_bytes + 16384,
-            max_request_body_size=4 * settings.max_body_bytes + 1048576,
-        )
+        sock = serve.listen(settings)
     except OSError as exc:
         where = f"{settings.host}:{settings.port}"
         raise click.ClickException(f"cannot listen on {where}: {exc}") from None
-    start_workers(app)
-    url = f"http://{server.effective_host}:{server.effective_port}"  # type: ignore[union-attr]
+    url = serve.url_of(sock)
     try:
         release = app.extensions["kgcase"].watcher.current().id
     except KgcaseError as exc:
         release = f"none yet — /sparql answers 503 until a build ({exc})"
+    shape = (f"{settings.workers} workers" if settings.processes == 1 else
+             f"{settings.processes} processes of {settings.workers} workers")
     click.echo(f"kgcase: serving {url}/sparql and {url}/api/queries (release {release}; "
-               f"{settings.workers} workers, {settings.timeout_s:g} s limit)")
+               f"{shape}, {settings.timeout_s:g} s limit)")
     sys.stdout.flush()
-    signal.signal(signal.SIGTERM, _stop)
-    try:
-        server.run()
-    finally:
-        stop_workers(app)
+    if settings.processes == 1:
+        serve.run_one(app, settings, sock)
+        return
+    del app  # each HTTP process makes its own after the fork
+    sys.exit(serve.run_many(settings, sock, log=lambda line: click.echo(line, err=True)))
 
 
 def _params(pairs: tuple[str, ...]) -> dict[str, str]:

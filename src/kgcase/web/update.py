@@ -10,9 +10,13 @@ a curator in a hurry, not a second source of truth. ``LOAD`` and ``SERVICE`` are
 
 from __future__ import annotations
 
+import fcntl
 import hmac
 import shutil
 import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -37,6 +41,34 @@ from kgcase.web.worker import apply_update
 bp = Blueprint("update", __name__)
 
 _ONE_AT_A_TIME = threading.Lock()
+LOCK_FILE = ".update.lock"
+
+
+@contextmanager
+def _one_at_a_time(data_dir: Path, timeout_s: float) -> Iterator[None]:
+    """Hold the update lock of ``data_dir``: one thread of this process, then an exclusive
+    ``flock`` of its lock file, which the other HTTP processes (``processes`` > 1) and servers
+    on the same directory take too."""
+    busy = ServiceBusyError("another update is running; retry later")
+    if not _ONE_AT_A_TIME.acquire(timeout=timeout_s):
+        raise busy
+    try:
+        with (data_dir / LOCK_FILE).open("a") as lock:
+            deadline = time.monotonic() + timeout_s
+            while True:
+                try:
+                    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise busy from None
+                    time.sleep(0.05)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+    finally:
+        _ONE_AT_A_TIME.release()
 
 
 def _check_token(expected: str) -> None:
@@ -118,11 +150,7 @@ def update_endpoint() -> Response:
     _check_token(service.settings.admin_token)
     text = _read_update()
     check_update(text)
-    if not _ONE_AT_A_TIME.acquire(timeout=service.settings.timeout_s):
-        raise ServiceBusyError("another update is running; retry later")
-    try:
+    with _one_at_a_time(Path(service.settings.data_dir), service.settings.timeout_s):
         release = run_update(text)
-    finally:
-        _ONE_AT_A_TIME.release()
     return Response(f"update applied: release {release.id}, {release.triples} triples\n",
                     mimetype="text/plain", headers={"X-KGCase-Release": release.id})
