@@ -242,11 +242,15 @@ def run(args: argparse.Namespace, workdir: Path) -> str:
     """Run every scenario; return the Markdown section."""
     data_dir, trig = build_data(workdir, args.cases)
     triples = Release.read(data_dir / "current" / "release.json").triples
-    ports = {name: 18700 + i for i, name in enumerate(("kgcase", "oxigraph", "rdflib", "soak"))}
+    ports = {name: 18700 + i
+             for i, name in enumerate(("kgcase", "kgcase-p", "oxigraph", "rdflib", "soak"))}
     kgcase = [sys.executable, "server.py", "--data-dir", str(data_dir), "--queries-dir",
               str(FIXTURE / "queries"), "--workers", str(args.workers)]
     servers = {
         "kgcase (cache off)": [*kgcase, "--port", str(ports["kgcase"]), "--cache-entries", "0"],
+        f"kgcase, {args.processes} processes (cache off)": [
+            *kgcase, "--port", str(ports["kgcase-p"]), "--cache-entries", "0",
+            "--processes", str(args.processes)],
         "oxigraph serve-read-only": [require_program("oxigraph", "pip install oxigraph"),
                                      "serve-read-only", "--location",
                                      str(data_dir / "current" / "oxigraph"), "--bind",
@@ -254,6 +258,9 @@ def run(args: argparse.Namespace, workdir: Path) -> str:
         "rdflib endpoint": [sys.executable, __file__, "--serve-rdflib", str(trig),
                             str(ports["rdflib"])],
     }
+    if args.processes <= 1:
+        del servers[f"kgcase, {args.processes} processes (cache off)"]
+        del ports["kgcase-p"]
     rows = []
     for (name, command), port in zip(servers.items(), ports.values(), strict=False):
         base = f"http://127.0.0.1:{port}"
@@ -298,7 +305,9 @@ def markdown(args: argparse.Namespace, triples: int, rows: list[tuple[str, str, 
         f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {machine()}, by "
         "`python benchmarks/bench_service.py"
         f" --cases {args.cases} --clients {args.clients} --seconds {args.seconds:g}"
-        f" --soak {args.soak:g}`. Data: the live-test case graph repeated for {args.cases} case"
+        f" --soak {args.soak:g}"
+        + (f" --processes {args.processes}" if args.processes > 1 else "")
+        + f"`. Data: the live-test case graph repeated for {args.cases} case"
         f" reports ({triples} triples), served from the same on-disk store by kgcase"
         f" ({args.workers} workers) and `oxigraph serve-read-only --union-default-graph`, and"
         " from memory by a minimal rdflib endpoint (waitress, 8 threads). The load generator"
@@ -345,6 +354,8 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--processes", type=int, default=1,
+                        help="also serve kgcase with this many HTTP processes")
     parser.add_argument("--soak", type=float, default=60)
     parser.add_argument("--soak-clients", type=int, default=16)
     parser.add_argument("--markdown", type=Path, help="rewrite this file's SPARQL service section")
