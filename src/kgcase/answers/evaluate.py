@@ -18,7 +18,7 @@ import pyoxigraph as ox
 
 from kgcase.answers.plan import AnswerPlan, encode_value, natural_parts, param_key, sort_key
 from kgcase.iris import inferred_graph_iri
-from kgcase.store.sparql_json import Term, binding_json, plain_json
+from kgcase.store.sparql_json import Term, term_texts
 
 #: Reports per evaluation (see the module docstring).
 BATCH = 32
@@ -122,8 +122,7 @@ class RowFormatter:
                 name = names[variable] = json.dumps(variable, ensure_ascii=False)
             parts = terms.get(term)
             if parts is None:
-                parts = terms[term] = (binding_json({"": term})[4:-1],
-                                       plain_json({"": term})[5:-1])
+                parts = terms[term] = term_texts(term)
             sparql.append(f"{name}:{parts[0]}")
             plain.append(f"{name}: {parts[1]}")
         return "{" + ",".join(sparql) + "}", "{" + ", ".join(plain) + "}"

@@ -41,6 +41,13 @@ def term_json(term: Term) -> dict[str, Any]:
                                         for name in TRIPLE_COLUMNS}}
 
 
+def term_texts(term: Term) -> tuple[str, str]:
+    """One term's text in :func:`binding_json` and in :func:`plain_json` (the value of its key)."""
+    binding = term_json(term)
+    return (json.dumps(binding, ensure_ascii=False, separators=(",", ":")),
+            json.dumps(plain_value(binding), ensure_ascii=False))
+
+
 def binding_json(row: Mapping[str, Term]) -> str:
     """One solution (variable → term, unbound left out) as its JSON object text."""
     return json.dumps({k: term_json(v) for k, v in row.items()}, ensure_ascii=False,
