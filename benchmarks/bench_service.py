@@ -25,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pyoxigraph as ox
 import requests
@@ -35,6 +36,7 @@ from kgcase.web.binding import bind_with_values
 
 sys.path[:0] = [str(Path(__file__).resolve().parents[1]),  # run as a script too
                 str(Path(__file__).resolve().parents[1] / "tests")]  # for remote/servers.py
+from benchmarks import wrk  # noqa: E402
 from benchmarks.common import machine, replace_section  # noqa: E402
 from remote.servers import require_program  # noqa: E402
 
@@ -149,6 +151,17 @@ def load(base: str, make: Callable[[random.Random], Request], clients: int,
     cuts = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [0.0] * 99
     return Stats(len(latencies), errors[0], time.monotonic() - started,
                  cuts[49] * 1000, cuts[98] * 1000)
+
+
+def load_wrk(base: str, make: Callable[[random.Random], Request], clients: int,
+             seconds: float, work: Path) -> Stats:
+    """As :func:`load`, with ``wrk`` sending 1 000 requests drawn by ``make`` in turn."""
+    rng = random.Random(0)
+    paths = [f"{path}?{urlencode(params)}" for path, params in (make(rng) for _ in range(1000))]
+    got = wrk.run(base, paths, "application/sparql-results+json", connections=clients,
+                  seconds=seconds, timeout_s=60, work=work)
+    return Stats(got["ok"], got["errors"], got["seconds"], got["p50_ms"] or 0.0,
+                 got["p99_ms"] or 0.0)
 
 
 def lookup(cases: int) -> Callable[[random.Random], Request]:
@@ -269,7 +282,8 @@ def run(args: argparse.Namespace, workdir: Path) -> str:
         try:
             for label, make in (("lookup on /sparql", lookup(args.cases)),
                                 ("named query", named(args.cases, name.startswith("kgcase")))):
-                stats = load(base, make, args.clients, args.seconds)
+                stats = (load_wrk(base, make, args.clients, args.seconds, workdir)
+                         if args.load == "wrk" else load(base, make, args.clients, args.seconds))
                 rows.append((label, name, stats))
                 print(f"{label:18} {name:26} {stats}", flush=True)
         finally:
@@ -307,11 +321,15 @@ def markdown(args: argparse.Namespace, triples: int, rows: list[tuple[str, str, 
         f" --cases {args.cases} --clients {args.clients} --seconds {args.seconds:g}"
         f" --soak {args.soak:g}"
         + (f" --processes {args.processes}" if args.processes > 1 else "")
+        + (" --load wrk" if args.load == "wrk" else "")
         + f"`. Data: the live-test case graph repeated for {args.cases} case"
         f" reports ({triples} triples), served from the same on-disk store by kgcase"
         f" ({args.workers} workers) and `oxigraph serve-read-only --union-default-graph`, and"
         " from memory by a minimal rdflib endpoint (waitress, 8 threads). The load generator"
-        f" ({args.clients} threads, one `requests.Session` each, loopback) shares the machine.",
+        + (f" (`wrk`, 2 threads, {args.clients} connections, 1 000 requests in turn"
+           if args.load == "wrk" else
+           f" ({args.clients} threads, one `requests.Session` each")
+        + ", loopback) shares the machine; the soak uses the Python client.",
         "Lookups ask for the first patient of a random case"
         " (`SELECT ?p ?o WHERE { <patient> ?p ?o }`); the"
         " named query is `patient_diagnoses` for a random case: `/api/queries/patient_diagnoses?"
@@ -354,6 +372,9 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--load", choices=("python", "wrk"), default="python",
+                        help="load generator of the side-by-side runs: Python threads with "
+                             "requests, or wrk (C, Debian package)")
     parser.add_argument("--processes", type=int, default=1,
                         help="also serve kgcase with this many HTTP processes")
     parser.add_argument("--soak", type=float, default=60)

@@ -20,9 +20,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
-import shutil
-import subprocess
 import tempfile
 import threading
 import time
@@ -34,7 +31,7 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 import requests
 
-from benchmarks import bench_build
+from benchmarks import bench_build, wrk
 from benchmarks.common import machine, replace_section
 from benchmarks.scale import client, engines, params
 from benchmarks.scale.run import revision
@@ -87,22 +84,6 @@ def hammer(target: engines.Target, query: NamedQuery, values: list[dict[str, str
             "p99_ms": client.percentile(ms, 99)}
 
 
-WRK_SCRIPT = """\
-paths = {%s}
-headers = {["Accept"] = "%s"}
-counter = 0
-request = function()
-  counter = counter + 1
-  return wrk.format("GET", paths[(counter %% #paths) + 1], headers)
-end
-"""
-_WRK_COUNT = re.compile(r"(\d+) requests in ([\d.]+)(m?s|m)\b")
-_WRK_BAD = re.compile(r"Non-2xx or 3xx responses: (\d+)")
-_WRK_SOCKET = re.compile(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)")
-_WRK_PCT = re.compile(r"^\s+(50|99)(?:\.000)?%\s+([\d.]+)(us|ms|s|m)\s*$", re.M)
-_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
-
-
 def wrk_path(target: engines.Target, query: NamedQuery, values: dict[str, str]) -> str:
     """The GET path of one request: the named query by name, or the bound text on /sparql."""
     args = client.request_args(target, query, values)
@@ -121,38 +102,13 @@ def drain(target: engines.Target, timeout_s: float) -> None:
 
 def hammer_wrk(target: engines.Target, query: NamedQuery, values: list[dict[str, str]],
                clients: int, seconds: float, timeout_s: float, work: Path) -> dict[str, Any]:
-    """As :func:`hammer`, with ``wrk`` (Debian package) as the load generator: 2 threads and
-    ``clients`` connections, the parameter sets in turn; a request counts when it got a 2xx."""
-    exe = shutil.which("wrk")
-    if exe is None:
-        raise SystemExit("--load wrk needs wrk on PATH (apt-get install wrk)")
-    paths = ", ".join(json.dumps(wrk_path(target, query, v)) for v in values)
-    script = work / "rotate.lua"
-    script.write_text(WRK_SCRIPT % (paths, client.RESULTS_JSON["Accept"]))
-    run = subprocess.run(
-        [exe, "-t2", f"-c{clients}", f"-d{seconds:g}s", f"--timeout={timeout_s + 10:g}s",
-         "--latency", "-s", str(script), target.base], capture_output=True, text=True,
-        check=True)
+    """As :func:`hammer`, with ``wrk`` as the load generator: 2 threads and ``clients``
+    connections, the parameter sets in turn; a request counts when it got a 2xx."""
+    paths = [wrk_path(target, query, v) for v in values]
+    report = wrk.run(target.base, paths, client.RESULTS_JSON["Accept"], connections=clients,
+                     seconds=seconds, timeout_s=timeout_s + 10, work=work)
     drain(target, timeout_s)
-    return parse_wrk(run.stdout + run.stderr)
-
-
-def parse_wrk(out: str) -> dict[str, Any]:
-    """The counts, rate and percentiles of one ``wrk --latency`` report; answered requests
-    are those without a non-2xx status or a connect, read or write error."""
-    count = _WRK_COUNT.search(out)
-    if count is None:
-        raise RuntimeError(f"wrk printed no request count:\n{out}")
-    took = float(count.group(2)) * {"ms": 0.001, "s": 1.0, "m": 60.0}[count.group(3)]
-    total = int(count.group(1))
-    bad = int(m.group(1)) if (m := _WRK_BAD.search(out)) else 0
-    socket = [int(x) for x in m.groups()] if (m := _WRK_SOCKET.search(out)) else [0, 0, 0, 0]
-    ok = max(0, total - bad - sum(socket[:3]))
-    pct = {p: float(v) * _UNITS[u] for p, v, u in _WRK_PCT.findall(out)}
-    return {"requests": total + socket[3], "ok": ok, "timeouts": socket[3],
-            "errors": bad + sum(socket[:3]), "seconds": round(took, 2),
-            "rate": round(ok / took, 2) if took else 0.0,
-            "p50_ms": pct.get("50"), "p99_ms": pct.get("99"), "load": "wrk"}
+    return report
 
 
 def measure(engine: str, target: engines.Target, catalogue: dict[str, NamedQuery],

@@ -15,7 +15,7 @@ from kgcase.queries import load_catalogue
 
 if str(ROOT) not in sys.path:  # `pytest` alone does not put the repository root there
     sys.path.append(str(ROOT))
-from benchmarks import bench_throughput
+from benchmarks import bench_throughput, wrk
 from benchmarks.scale import client, params, plots, report
 
 
@@ -196,14 +196,14 @@ Transfer/sec:    328.21KB
 
 
 def test_wrk_report_counts_only_answered_requests():
-    got = bench_throughput.parse_wrk(WRK_REPORT)
+    got = wrk.parse(WRK_REPORT)
     assert (got["requests"], got["ok"], got["timeouts"], got["errors"]) == (6505, 6495, 3, 7)
     assert got["seconds"] == 10.01 and got["rate"] == round(6495 / 10.01, 2)
     assert (got["p50_ms"], got["p99_ms"]) == (0.85, 1200.0)
-    clean = bench_throughput.parse_wrk("  12 requests in 1.00m, 1KB read\n")
+    clean = wrk.parse("  12 requests in 1.00m, 1KB read\n")
     assert (clean["ok"], clean["seconds"], clean["p50_ms"]) == (12, 60.0, None)
     with pytest.raises(RuntimeError, match="no request count"):
-        bench_throughput.parse_wrk("unable to connect to 127.0.0.1:9 Connection refused")
+        wrk.parse("unable to connect to 127.0.0.1:9 Connection refused")
 
 
 def test_throughput_ratios_bound_an_engine_that_answered_nothing():
