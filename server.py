@@ -1,4 +1,4 @@
-"""Run the kgcase SPARQL service under waitress: ``python server.py --port 8000 --data-dir data``.
+"""Run the kgcase SPARQL service under granian: ``python server.py --port 8000 --data-dir data``.
 
 The flags are those of ``kgcase serve`` (see ``docs/sparql.md``).
 """

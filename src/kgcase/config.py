@@ -32,6 +32,8 @@ class ConfigError(KgcaseError):
 
 _KIND_NAMES = {int: "an integer", float: "a number", str: "a string"}
 _MINIMUM = {"workers": 1, "threads": 1, "processes": 1, "timeout_s": 0.1, "update_timeout_s": 0.1}
+#: hyper (in granian) answers a bare 414 to a request target of 65 535 bytes or more.
+_MAXIMUM = {"max_url_bytes": 65000}
 
 
 def _setting(default: Any, help_text: str) -> Any:
@@ -59,7 +61,8 @@ class Settings:
         4, "Query worker processes; a query that overruns is killed together with its worker."
     )
     threads: int = _setting(
-        8, "HTTP threads (waitress); requests beyond `workers` wait for a free worker."
+        8, "HTTP threads per HTTP process (granian); requests beyond `workers` wait for a free "
+        "worker."
     )
     processes: int = _setting(
         1, "HTTP processes sharing the port, each with its own `threads`, `workers` and result "
@@ -72,7 +75,10 @@ class Settings:
         10000, "Most rows (or triples) returned; beyond, the header `X-KGCase-Truncated: true`."
     )
     max_body_bytes: int = _setting(1048576, "Largest request body accepted (413 beyond).")
-    max_url_bytes: int = _setting(65536, "Longest query string accepted in a GET (414 beyond).")
+    max_url_bytes: int = _setting(
+        65000, "Longest query string accepted in a GET (414 beyond; at most 65000: the HTTP "
+        "server refuses a longer request target itself)."
+    )
     cache_entries: int = _setting(256, "Results kept in the in-memory cache (0 disables it).")
     cache_max_bytes: int = _setting(67108864, "Total size of the cached results in bytes.")
     service_allowlist: str = _setting(
@@ -125,6 +131,8 @@ def coerce(name: str, value: Any) -> Any:
         raise ConfigError(wrong) from None
     if kind in (int, float) and converted < _MINIMUM.get(name, 0):
         raise ConfigError(f"setting {name!r}: must be at least {_MINIMUM.get(name, 0)}")
+    if name in _MAXIMUM and converted > _MAXIMUM[name]:
+        raise ConfigError(f"setting {name!r}: must be at most {_MAXIMUM[name]}")
     return converted
 
 

@@ -3,6 +3,7 @@ the server stops every process it started."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import time
@@ -16,8 +17,12 @@ from .conftest import ADMIN_TOKEN, build_release, run_server
 
 
 def _children(pid: int) -> list[int]:
-    path = Path(f"/proc/{pid}/task/{pid}/children")
-    return [int(p) for p in path.read_text().split()] if path.exists() else []
+    """The children of every thread of ``pid`` (query workers are started by a thread)."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        with contextlib.suppress(FileNotFoundError):
+            found += [int(p) for p in (task / "children").read_text().split()]
+    return found
 
 
 def _descendants(pid: int) -> list[int]:

@@ -137,3 +137,21 @@ def test_runaway_query_is_killed_while_others_are_served(live_server):
     assert len(gone) == 1 and len(after["pids"]) == before["size"]
     assert not Path(f"/proc/{gone.pop()}").exists()  # killed and reaped: its CPU is free
     assert triple_count(live_server) == TOTAL_TRIPLES  # the replacement worker serves
+
+
+def test_one_pattern_lookups_run_in_the_web_process(live_server):
+    """A lookup is answered in the web process (counted in /api/health); the same lookup with a
+    FILTER goes to a worker; both give the same rows."""
+    subject = "https://w3id.org/kgcase/case/cabrera-2016"
+    limit = 1000 + time.monotonic_ns() % 1000  # a text not sent before: not from the cache
+    lookup = f"SELECT ?p ?o WHERE {{ <{subject}> ?p ?o }} LIMIT {limit}"
+    filtered = lookup.replace("?o }", "?o FILTER(true) }")
+    before = _health(live_server)["inline"]
+    fast = requests.get(live_server.sparql, params={"query": lookup}, timeout=10)
+    middle = _health(live_server)["inline"]
+    slow = requests.get(live_server.sparql, params={"query": filtered}, timeout=10)
+    after = _health(live_server)["inline"]
+    assert fast.status_code == slow.status_code == 200
+    assert (middle - before, after - middle) == (1, 0)
+    rows = fast.json()["results"]["bindings"]
+    assert rows and rows == slow.json()["results"]["bindings"]

@@ -1,7 +1,7 @@
 """Click commands ``serve`` and ``query`` (registered by ``kgcase.cli`` as ``kgcase serve|query``).
 
 ``serve`` takes one flag per setting (the table in ``kgcase.config``) and runs the app under
-waitress. ``query`` runs SPARQL text, a file or a named query against the local data directory
+granian. ``query`` runs SPARQL text, a file or a named query against the local data directory
 (through one worker process, so the time limit holds) or any SPARQL endpoint (SPARQLWrapper).
 """
 
@@ -55,32 +55,29 @@ def _settings(config_file: str | None, flags: Mapping[str, Any]) -> Settings:
 @click.command("serve")
 @setting_options
 def serve_command(config_file: str | None, **flags: Any) -> None:
-    """Serve /sparql and /api over HTTP (waitress) from the built data directory."""
+    """Serve /sparql and /api over HTTP (granian) from the built data directory."""
     settings = _settings(config_file, flags)
     try:
         app = create_app(settings)  # checks the settings and query files before listening
     except KgcaseError as exc:
         raise click.ClickException(str(exc)) from None
     try:
-        sock = serve.listen(settings)
+        port = serve.free_port(settings)
     except OSError as exc:
         where = f"{settings.host}:{settings.port}"
         raise click.ClickException(f"cannot listen on {where}: {exc}") from None
-    url = serve.url_of(sock)
+    url = serve.url_of(settings.host, port)
     try:
         release = app.extensions["kgcase"].watcher.current().id
     except KgcaseError as exc:
         release = f"none yet — /sparql answers 503 until a build ({exc})"
+    del app  # each HTTP process makes its own
     shape = (f"{settings.workers} workers" if settings.processes == 1 else
              f"{settings.processes} processes of {settings.workers} workers")
     click.echo(f"kgcase: serving {url}/sparql and {url}/api/queries (release {release}; "
                f"{shape}, {settings.timeout_s:g} s limit)")
     sys.stdout.flush()
-    if settings.processes == 1:
-        serve.run_one(app, settings, sock)
-        return
-    del app  # each HTTP process makes its own after the fork
-    sys.exit(serve.run_many(settings, sock, log=lambda line: click.echo(line, err=True)))
+    serve.run(settings, port)
 
 
 def _params(pairs: tuple[str, ...]) -> dict[str, str]:

@@ -4,6 +4,10 @@ pyoxigraph cannot interrupt a running query, and a thread cannot be killed, so e
 a worker *process* (``worker.serve_jobs``). The web thread waits on the worker's pipe for at most
 the time left; past that it SIGKILLs the worker — which frees its CPU at once — starts a fresh one
 in its place and answers 503. The other workers keep serving meanwhile.
+
+A query the gate marks ``bounded`` (one streamed triple pattern, :func:`kgcase.web.gate.
+one_pattern`) cannot run long, so :meth:`WorkerPool.run_inline` runs it on the calling thread,
+on a read-only store of the release opened in the web process, and saves the two pipe hops.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import multiprocessing
 import queue
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
@@ -27,7 +32,7 @@ from kgcase.web.errors import (
     ServiceBusyError,
 )
 from kgcase.web.negotiate import GRAPH_OFFERS, SELECT_OFFERS, media_types
-from kgcase.web.worker import Job, Outcome, serve_jobs
+from kgcase.web.worker import Job, JobError, Outcome, ReleaseStores, execute, serve_jobs
 
 #: "spawn": a fresh interpreter per worker; forking a threaded web server is unsafe.
 SPAWN = multiprocessing.get_context("spawn")
@@ -50,6 +55,10 @@ class WorkerPool:
         self._started = False
         self._closed = False
         self.killed = 0
+        self.inline = 0  # bounded queries run in this process
+        self._stores = ReleaseStores()  # their store, opened on first use
+        self._stores_lock = threading.Lock()
+        self._spawner = ThreadPoolExecutor(1, thread_name_prefix="kgcase-spawner")
 
     def start(self) -> None:
         """Start the workers and wait until each answers (done on first use, or call it)."""
@@ -67,6 +76,11 @@ class WorkerPool:
             self._started = True
 
     def _spawn(self) -> _Worker:
+        """Start a worker from the pool's own thread: a worker is killed when the *thread* that
+        started it ends (``PR_SET_PDEATHSIG``), and the HTTP server's threads come and go."""
+        return self._spawner.submit(self._spawn_here).result()
+
+    def _spawn_here(self) -> _Worker:
         parent, child = SPAWN.Pipe()
         process = SPAWN.Process(target=serve_jobs, args=(child,), daemon=True,
                                    name="kgcase-query-worker")
@@ -117,18 +131,30 @@ class WorkerPool:
         self._idle.put(worker)
         return _outcome(reply)
 
+    def run_inline(self, job: Job) -> Outcome:
+        """Run a bounded ``job`` here, on this thread (the gate vouches it cannot run long)."""
+        try:
+            with self._stores_lock:  # reopened when the release changes: once, not per thread
+                store = self._stores.get(job.release_path)
+                self.inline += 1
+            reply: tuple[Any, ...] = ("ok", execute(store, job))
+        except JobError as exc:
+            reply = ("error", exc.kind, str(exc))
+        return _outcome(reply)
+
     def status(self) -> dict[str, Any]:
         """Worker pids and counts, for ``/api/health``."""
         with self._lock:
             pids = [w.process.pid for w in self._all]
         return {"size": self.size, "idle": self._idle.qsize(), "killed": self.killed,
-                "pids": pids}
+                "inline": self.inline, "pids": pids}
 
     def close(self) -> None:
         """Stop every worker."""
         with self._lock:
             self._closed = True
             workers, self._all = self._all, []
+        self._spawner.shutdown(wait=False)
         for worker in workers:
             worker.process.kill()
             worker.process.join(5)

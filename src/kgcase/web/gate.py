@@ -18,6 +18,14 @@ when its text (after ``\\u`` escapes, case-folded) contains none of ``service``,
 ``now``, ``rand``, ``uuid``, ``bnode``. Such a text cannot hold a SERVICE clause or a dataset
 clause, nor a volatile function, so nothing the gate decides depends on it; the worker's engine
 parses it and tells its form. This only ever sends *more* queries to the full parse.
+
+:func:`quick_check` also marks a query ``bounded`` when its whole text is a SELECT or ASK of one
+triple pattern — ``SELECT ?p ?o WHERE { <x> ?p ?o } LIMIT 10`` — with no variable twice, and
+nothing else but ``PREFIX`` lines: no ``FILTER``, ``DISTINCT``, ``ORDER BY``, ``OFFSET``, comment or
+escape. The engine streams such a query from one index range, one step per row, so reading the
+``max_rows + 1`` rows the service reads at most costs what that many index steps cost, whatever the
+store's size. The service runs such a query in the web process, without the hop to a worker that
+makes the time limit enforceable (docs/decisions.md, "Lookups run in the web process").
 """
 
 from __future__ import annotations
@@ -50,6 +58,18 @@ _TRIGGERS = ("service", "from", "now", "rand", "uuid", "bnode")
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _RDFLIB = threading.Lock()  # rdflib's pyparsing grammar is not safe across threads
 
+# The one-pattern queries marked ``bounded``: the text matches as a whole, or not at all. The
+# classes below exclude ``\\`` (escapes), ``#`` outside an IRI (comments), braces and quotes.
+_IRI = r"<[^<>\"{}|^`\\\x00-\x20]*>"
+_VAR = r"[?$][A-Za-z0-9_]+"
+_PNAME = r"(?:[A-Za-z][\w.-]*)?:[\w.-]*"
+_TERM = rf"({_IRI}|{_VAR}|{_PNAME}|a)"
+_ONE_PATTERN = re.compile(
+    rf"\s*(?:PREFIX\s+(?:[A-Za-z][\w.-]*)?:\s*{_IRI}\s*)*"
+    rf"(SELECT\s+(?:\*|(?:{_VAR}\s*)+)|ASK)\s*(?:WHERE\s*)?"
+    rf"\{{\s*{_TERM}\s+{_TERM}\s+{_TERM}\s*\.?\s*\}}\s*(?:LIMIT\s+\d+\s*)?",
+    re.IGNORECASE | re.ASCII)
+
 
 @dataclass(frozen=True)
 class CheckedQuery:
@@ -63,6 +83,7 @@ class CheckedQuery:
     booleans: tuple[str, ...] = ()  # bound to a boolean expression (Virtuoso answers 1/0)
     sliced: bool = False  # LIMIT or OFFSET on the outer query
     ordered: bool = False  # ORDER BY on the outer query
+    bounded: bool = False  # one streamed triple pattern: safe to run without a time limit
 
     @property
     def pageable(self) -> bool:
@@ -123,7 +144,22 @@ def quick_check(text: str) -> CheckedQuery | None:
     folded = _ESCAPE.sub(_unescape, text).casefold()
     if any(word in folded for word in _TRIGGERS):
         return None
-    return CheckedQuery(form=None, has_dataset=False, cacheable=True)
+    return CheckedQuery(form=None, has_dataset=False, cacheable=True, bounded=one_pattern(text))
+
+
+def one_pattern(text: str) -> bool:
+    """Is ``text`` a SELECT or ASK of a single triple pattern, with no variable twice?
+
+    >>> one_pattern("SELECT ?p ?o WHERE { <urn:x> ?p ?o } LIMIT 5")
+    True
+    >>> one_pattern("SELECT ?s WHERE { ?s ?p ?s }")  # a filter on a scan of the whole store
+    False
+    """
+    match = _ONE_PATTERN.fullmatch(text)
+    if match is None:
+        return False
+    names = [term[1:] for term in match.groups()[1:] if term[0] in "?$"]
+    return len(names) == len(set(names))
 
 
 def _translate(parsed: Any, translate: Any) -> Any:

@@ -252,6 +252,8 @@ class QueryService:
                 outcome = from_tables(self.tables.get(release), job)
             except sqlite3.Error:
                 outcome = None  # run it on the store
+        if outcome is None and plan.checked.bounded and not is_remote(release.path):
+            outcome = self.pool.run_inline(job)
         if outcome is None:
             outcome = self.pool.run(job, timeout_s=self.settings.timeout_s)
         if not plan.checked.cacheable:

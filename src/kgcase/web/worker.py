@@ -156,7 +156,10 @@ def execute(store: ox.Store | RemoteStore, job: Job) -> Outcome:
     rows = rows[: job.max_rows]
     if isinstance(result, ox.QuerySolutions):
         columns = [v.value for v in result.variables]
-        table = [{c: sol[c] for c in columns if sol[c] is not None} for sol in rows]
+        # A solution iterates its values in the order of the variables (None: unbound); that
+        # is several times cheaper than looking each one up by name.
+        table = [{c: v for c, v in zip(columns, sol, strict=True) if v is not None}
+                 for sol in rows]
         body = _table_json(columns, table)
         if fmt != "json":
             parsed = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
