@@ -355,12 +355,14 @@ def markdown(args: argparse.Namespace, triples: int, rows: list[tuple[str, str, 
         f" RSS of the web process and its workers: {rss_before:.0f} MB before,"
         f" {rss_after:.0f} MB after.",
         "",
-        "Reading: the gap to Oxigraph's own server is the price of what kgcase adds per query —"
-        " Flask and waitress in Python, the safety gate, and a hop to a worker process and back"
-        " (pickled over a pipe) that makes the time limit enforceable. It is smaller for the"
-        " named query, whose text is checked once at start-up. rdflib's engine is the slowest"
-        " (and the minimal endpoint runs one query at a time: rdflib's parser is not"
-        " thread-safe). The kill test lives in `tests/live/test_safety.py`.",
+        "Reading: the gap to Oxigraph's own server is the price of what kgcase adds per query,"
+        " most of it Python under one interpreter lock per process: Flask's request and response"
+        " objects, the safety gate, content negotiation, the SPARQL JSON written in Python, and"
+        " for the named query a hop to a query worker process and back (pickled over a pipe)"
+        " that makes the time limit enforceable; the lookup, one triple pattern, runs in the web"
+        " process (docs/decisions.md). granian's HTTP work is done outside the lock. rdflib's"
+        " engine is the slowest (and the minimal endpoint runs one query at a time: rdflib's"
+        " parser is not thread-safe). The kill test lives in `tests/live/test_safety.py`.",
         "",
     ]
     return "\n".join(lines)
