@@ -79,10 +79,15 @@ def plan_rows(store: ox.Store, plan: AnswerPlan,
     """
     fmt = formatter or RowFormatter()
     order, params, columns = plan.order, plan.params, plan.columns
-    for solution in store.query(plan.sparql, use_default_graph_as_union=True):
-        if not all(isinstance(solution[p], ox.NamedNode) for p in params):
+    solutions = store.query(plan.sparql, use_default_graph_as_union=True)
+    names = [v.value for v in solutions.variables]
+    for solution in solutions:
+        # A solution iterates its values in the order of its variables: one zip, instead of a
+        # lookup by name for every column (a third of this loop's time).
+        values = dict(zip(names, solution, strict=True))
+        if not all(isinstance(values[p], ox.NamedNode) for p in params):
             continue
-        row = {c: solution[c] for c in columns if solution[c] is not None}
+        row = {c: values[c] for c in columns if values[c] is not None}
         for column, separator in plan.concat:
             value = row.get(column)
             if isinstance(value, ox.Literal) and separator in value.value:
@@ -90,8 +95,8 @@ def plan_rows(store: ox.Store, plan: AnswerPlan,
                                          datatype=value.datatype)
         text, plain = fmt.row(row)
         digest = hashlib.blake2b(text.encode(), digest_size=16).digest() if plan.distinct else None
-        yield (plan.name, param_key([solution[p] for p in params]),
-               sort_key([solution[v] for v, _ in order], order, fmt.encoded), text, plain,
+        yield (plan.name, param_key([values[p] for p in params]),
+               sort_key([values[v] for v, _ in order], order, fmt.encoded), text, plain,
                digest)
 
 
