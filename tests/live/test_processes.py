@@ -123,3 +123,16 @@ def test_stopping_the_server_stops_every_process_it_started(tmp_path: Path) -> N
         started = _descendants(server.process.pid)
         assert len(started) >= 4  # two HTTP processes and their query workers
     assert _wait_for(lambda: not any(_alive(pid) for pid in started), 15)
+
+
+def test_the_server_starts_without_warnings(tmp_path: Path) -> None:
+    """What a researcher sees on start: the URL line, and no advice from the HTTP server about
+    its thread count (kgcase's threads wait on query workers, docs/decisions.md)."""
+    data_dir = tmp_path / "data"
+    build_release(data_dir)
+    with run_server(data_dir, tmp_path / "logs"):
+        pass
+    out = (tmp_path / "logs" / "stdout.log").read_text()
+    err = (tmp_path / "logs" / "stderr.log").read_text()
+    assert "kgcase: serving http://127.0.0.1:" in out
+    assert "WARNING" not in out + err, out + err

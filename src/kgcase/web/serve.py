@@ -17,6 +17,7 @@ from __future__ import annotations
 import atexit
 import dataclasses
 import json
+import logging
 import os
 import socket
 
@@ -60,8 +61,18 @@ def url_of(host: str, port: int) -> str:
     return f"http://{f'[{host}]' if ':' in host else host}:{port}"
 
 
+class _ThreadCountFilter(logging.Filter):
+    """Drop granian's advice to run fewer threads than ``threads``: it assumes each thread
+    competes for the interpreter, but ours mostly wait on a query worker's pipe, and a thread
+    waiting there is one fewer for the quick requests (docs/decisions.md)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "Python threads" not in record.getMessage()
+
+
 def run(settings: Settings, port: int) -> None:
     """Serve until SIGTERM or Ctrl-C: granian's main process here, its workers below it."""
+    logging.getLogger("_granian").addFilter(_ThreadCountFilter())
     os.environ[SETTINGS_ENV] = json.dumps(dataclasses.asdict(settings) | {"port": port})
     server = Server(
         "kgcase.web.serve:app_factory",
