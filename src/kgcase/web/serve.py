@@ -8,8 +8,9 @@ stops them all on SIGTERM or Ctrl-C. Each worker process builds its own app
 (:func:`app_factory`), with its own query workers and result cache, and runs requests on
 ``threads`` threads.
 
-The settings reach the worker processes, which granian starts fresh (*spawn*), as JSON in the
-environment variable ``KGCASE_SERVE_SETTINGS``.
+The settings reach the worker processes as JSON in the environment variable
+``KGCASE_SERVE_SETTINGS``, and each builds its app only then, so no thread, pipe or store of the
+main process is carried into a worker, whether granian forks or spawns it.
 """
 
 from __future__ import annotations
