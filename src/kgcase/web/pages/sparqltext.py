@@ -7,6 +7,7 @@ every list that can grow with the graph has a ``LIMIT``.
 
 from __future__ import annotations
 
+from kgcase.iris import inferred_graph_iri
 from kgcase.vocab import IAO_DEFINITION, OBOINOWL, K
 
 PREFIXES = """PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
@@ -32,6 +33,11 @@ EFFECT_ROWS = 5000
 #: Stands in for an absent node so that the next OPTIONAL stays a one-pattern lookup per row
 #: (docs/sparql.md, "Writing a named query that scales"); it has no triples.
 ABSENT = "<urn:x-kgcase:absent>"
+#: Incoming links are counted per predicate in two groups, the reasoner's graph (whatever
+#: ``base_iri`` mints it under) and all the others: a drug is used in one graph per report,
+#: and one count row per graph made the page of a drug read 96 678 rows at 100 000 reports.
+INFERRED_PATH = inferred_graph_iri(base="")
+ASSERTED = "<urn:x-kgcase:asserted>"
 
 
 def _k(name: str) -> str:
@@ -64,7 +70,8 @@ SELECT ?s ?dir ?p ?o ?g ?pl ?ol ?n ?nb WHERE {{
      OPTIONAL {{ ?p rdfs:label ?pl }} OPTIONAL {{ ?o rdfs:label ?ol }} }}
   UNION
   {{ {{ SELECT ?s ?p ?g (COUNT(*) AS ?n) (SUM(IF(isBlank(?x), 1, 0)) AS ?nb) WHERE {{
-        GRAPH ?g {{ ?x ?p ?s }} FILTER(?p NOT IN (owl:annotatedSource, owl:annotatedTarget))
+        GRAPH ?g0 {{ ?x ?p ?s }} FILTER(?p NOT IN (owl:annotatedSource, owl:annotatedTarget))
+        BIND(IF(STRENDS(STR(?g0), "/{INFERRED_PATH}"), ?g0, {ASSERTED}) AS ?g)
      }} GROUP BY ?s ?p ?g }}
      BIND("count" AS ?dir) OPTIONAL {{ ?p rdfs:label ?pl }} }}
   UNION
