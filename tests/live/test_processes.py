@@ -125,6 +125,21 @@ def test_stopping_the_server_stops_every_process_it_started(tmp_path: Path) -> N
     assert _wait_for(lambda: not any(_alive(pid) for pid in started), 15)
 
 
+def test_a_server_killed_outright_leaves_no_process_behind(tmp_path: Path) -> None:
+    """SIGKILL gives the server no chance to stop its HTTP processes: they die with it
+    (PR_SET_PDEATHSIG), and their query workers with them."""
+    data_dir = tmp_path / "data"
+    build_release(data_dir)
+    with run_server(data_dir, tmp_path / "logs", "--processes", "2") as server:
+        assert _wait_for(lambda: len(_http_children(server.process.pid)) == 2)
+        requests.get(server.sparql, params={"query": "ASK {}"}, timeout=30)
+        started = _descendants(server.process.pid)
+        assert len(started) >= 4
+        server.process.kill()
+        server.process.wait(10)
+        assert _wait_for(lambda: not any(_alive(pid) for pid in started), 15)
+
+
 def test_the_server_starts_without_warnings(tmp_path: Path) -> None:
     """What a researcher sees on start: the URL line, and no advice from the HTTP server about
     its thread count (kgcase's threads wait on query workers, docs/decisions.md)."""

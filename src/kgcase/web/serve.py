@@ -20,6 +20,7 @@ import dataclasses
 import json
 import logging
 import os
+import signal
 import socket
 
 from flask import Flask
@@ -30,6 +31,7 @@ from granian.server import Server
 
 from kgcase.config import Settings
 from kgcase.web import create_app, start_workers, stop_workers
+from kgcase.web.worker import die_with_parent
 
 SETTINGS_ENV = "KGCASE_SERVE_SETTINGS"
 #: Seconds a worker process gets to finish its requests when the server stops.
@@ -37,7 +39,16 @@ STOP_GRACE_S = 10
 
 
 def app_factory() -> Flask:
-    """The app of one HTTP worker process, from the settings its server passed on."""
+    """The app of one HTTP worker process, from the settings its server passed on.
+
+    granian calls this before it installs the worker's own signal handlers, and until then the
+    worker holds the handlers it inherited from the main process, which would swallow a SIGTERM
+    sent while the app is being built and leave the worker serving after the server stopped.
+    So the default actions are restored first, and the worker dies with the main process.
+    """
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    die_with_parent()
     settings = Settings(**json.loads(os.environ[SETTINGS_ENV]))
     app = create_app(settings)
     start_workers(app)

@@ -195,8 +195,8 @@ class ReleaseStores:
         return self.store
 
 
-def _die_with_parent() -> None:
-    """Ask Linux to SIGKILL this worker if the web process dies, even mid-query."""
+def die_with_parent() -> None:
+    """Ask Linux to SIGKILL this process if its parent dies, even mid-query."""
     if sys.platform.startswith("linux"):
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
@@ -204,7 +204,7 @@ def _die_with_parent() -> None:
 
 def serve_jobs(conn: Connection) -> None:
     """Worker main loop: read a job, answer it, until the pipe closes."""
-    _die_with_parent()
+    die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the web process's to handle
     stores = ReleaseStores()
     while True:
@@ -230,7 +230,7 @@ def serve_jobs(conn: Connection) -> None:
 def apply_update(source: str, target: str, update: str, conn: Connection) -> None:
     """Copy release ``source`` to ``target`` (a cheap RocksDB backup), apply ``update`` there and
     report the new triple counts. Runs in a one-shot process the web process can kill."""
-    _die_with_parent()
+    die_with_parent()
     try:
         ox.Store.read_only(f"{source}/oxigraph").backup(f"{target}/oxigraph")
         store = ox.Store(f"{target}/oxigraph")
