@@ -25,7 +25,6 @@ import socket
 
 from flask import Flask
 from granian.constants import HTTPModes, Interfaces, Loops
-from granian.http import HTTP1Settings
 from granian.log import LogLevels
 from granian.server import Server
 
@@ -97,8 +96,8 @@ def run(settings: Settings, port: int) -> None:
         loop=Loops.asyncio,
         workers=settings.processes,
         blocking_threads=settings.threads,
-        # A request line of max_url_bytes, and its headers, must fit the buffer (414 is ours).
-        http1_settings=HTTP1Settings(max_buffer_size=max(417792, settings.max_url_bytes + 65536)),
+        # granian's default HTTP/1 buffer (408 KB) holds any request line that max_url_bytes
+        # allows (at most 65 000, kgcase.config), so those reach the app and its 414.
         respawn_failed_workers=True,
         workers_kill_timeout=STOP_GRACE_S,
         log_level=LogLevels.warning,
