@@ -1,10 +1,10 @@
 """Bind query parameters as text: a ``VALUES`` block of validated terms serialised by rdflib.
 
-Used for every remote store, and on the embedded store for named queries, where pyoxigraph's
-``substitutions`` do not reach its planner: a named query whose parameter ends a property path
-ran for minutes at 10 000 reports where the ``VALUES`` form answers in 0.2 s. Page queries keep
-``substitutions``, which win there (docs/decisions.md). Terms are checked and serialised, never
-pasted.
+Used for every remote store, and on the embedded store for named queries and the pages' effect
+queries, where pyoxigraph's ``substitutions`` do not reach its planner: a named query whose
+parameter ends a property path ran for minutes at 10 000 reports where the ``VALUES`` form
+answers in 0.2 s. The other page queries keep ``substitutions``, which win there
+(docs/decisions.md). Terms are checked and serialised, never pasted.
 """
 
 from __future__ import annotations

@@ -1,7 +1,9 @@
 """Run the pages' own SPARQL on the current release: in the worker pool, results cached per release.
 
 The page queries are constants of :mod:`kgcase.web.pages.sparqltext`; request values only ever
-reach them as engine bindings (pyoxigraph ``substitutions``), never as text. They skip the safety
+reach them as bindings: pyoxigraph ``substitutions``, or for the queries of
+:data:`~kgcase.web.pages.sparqltext.VALUES_BOUND` a ``VALUES`` block of checked, serialised
+terms (:mod:`kgcase.store.binding`), never as text. They skip the safety
 gate meant for untrusted text (a test checks each passes it) and the ``max_rows`` cap meant for
 clients: each page bounds its own queries (``LIMIT`` where a list can grow) and reads at most
 :data:`PAGE_ROWS` rows. Results share the service's LRU cache, under keys of their own.
@@ -18,6 +20,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from kgcase.web.pages.sparqltext import VALUES_BOUND
 from kgcase.web.service import QueryService, get_service
 from kgcase.web.worker import Job, Outcome
 
@@ -72,7 +75,8 @@ def _key(service: QueryService, sparql: str, select_fmt: str | None, graph_fmt: 
     parts = [release.id, sparql, select_fmt, graph_fmt, max_rows, [(k, str(v)) for k, v in terms]]
     key = "pages:" + hashlib.sha256(json.dumps(parts).encode()).hexdigest()
     return key, Job(release_path=release.path, sparql=sparql, select_fmt=select_fmt,
-                    graph_fmt=graph_fmt, max_rows=max_rows, bindings=terms)
+                    graph_fmt=graph_fmt, max_rows=max_rows, bindings=terms,
+                    values_binding=sparql in VALUES_BOUND)
 
 
 def _run(sparql: str, *, select_fmt: str | None, graph_fmt: str | None, max_rows: int,
