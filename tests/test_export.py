@@ -37,6 +37,8 @@ def test_export_owl_loads_in_owlapi_without_loss(owl_export):
     summary = result["summary"]
     assert summary["unparsed_triples"] == 0, result["unparsed_triple"][:5]
     assert summary["dl_violations"] == 0, result["dl_violation"][:10]
+    # case individuals carry no owl:NamedIndividual declaration, and none is needed
+    assert summary["guessed_declarations"] == 0, result["guessed_declaration"][:10]
     assert summary["axioms"] > 1000
 
 

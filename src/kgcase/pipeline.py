@@ -33,8 +33,9 @@ from kgcase.rdf.shapes import load_shapes, validate_case_graph
 from kgcase.reason import load_ontology_graph, reason
 from kgcase.summary import ClassCounts, Counts, DrugCounts, case_counts, class_counts, drug_counts
 
-#: The layout of cached results; part of the build digest, so a new layout misses old entries.
-CACHE_FORMAT = 3
+#: The layout and content of cached results; part of the build digest, so a change to either
+#: (4: no ``owl:NamedIndividual`` declarations) misses the old entries.
+CACHE_FORMAT = 4
 
 
 @dataclass(frozen=True)
