@@ -52,7 +52,9 @@ class AnswerWriter:
     def __init__(self, path: Path, plans: Sequence[AnswerPlan]) -> None:
         self.path, self.plans = path, tuple(plans)
         self.staging = path.with_name(path.name + ".staging")
-        self.db = sqlite3.connect(self.staging)
+        # Used by one thread at a time: the build stages rows, then closes it from another
+        # thread while the store is optimised.
+        self.db = sqlite3.connect(self.staging, check_same_thread=False)
         # Both files are published with their release only once the build succeeds; a failed
         # build deletes them, so there is nothing to journal or sync before then.
         self.db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + _STAGED)
