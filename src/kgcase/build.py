@@ -10,7 +10,8 @@ served stays the previous one:
    The workers also compute, a few reports at a time, the rows of the ``materialise: true``
    named queries, which go to the release's ``answers.sqlite`` (:mod:`kgcase.answers`);
 3. store: bulk-load that file into a fresh pyoxigraph store, add the effect summaries and the
-   home page's class and drug counts (:mod:`kgcase.summary`), answer the ``materialise:
+   home page's class and drug counts (:mod:`kgcase.summary`), write the incoming links of
+   much-linked resources to ``links.sqlite`` (:mod:`kgcase.links`), answer the ``materialise:
    whole-graph`` queries on it, then optimise the store while the answer tables are sorted and
    indexed beside it (the two overlap: ``total`` is less than the sum of the stages), and
    write ``release.json``;
@@ -41,6 +42,7 @@ from kgcase.answers.plan import AnswerPlan, answer_plans
 from kgcase.answers.table import ANSWERS_FILE, AnswerWriter
 from kgcase.errors import CaseFileError, Problem, QueryFileError
 from kgcase.iris import case_graph_iri, inferred_graph_iri, ontology_graph_iri, summary_graph_iri
+from kgcase.links import LINKS_FILE, LinkCounts, add_links, count_links, write_links
 from kgcase.pipeline import (
     CACHE_FORMAT,
     Batch,
@@ -170,11 +172,14 @@ def build(inputs: BuildInputs, *, log: Callable[[str], None] = print) -> Release
         dump.unlink()
         with _stage(stages, "summaries"):
             labels = {str(s): str(o) for s, o in prepared.ontology.subject_objects(RDFS.label)}
-            counts, classes, drugs = totals
+            counts, classes, drugs, links = totals
             quads = [*summary_quads(summaries(counts), summary_graph_iri(), labels),
                      *count_quads(classes, drugs, summary_graph_iri(), labels)]
             store.bulk_extend(quads)
             graphs[summary_graph_iri()] = len(quads)
+            count_links(((q.subject, q.predicate, q.object) for q in quads), inferred=False,
+                        into=links)
+            write_links(target / LINKS_FILE, links, labels)
         if answers is not None:
             with _stage(stages, "answers"):
                 for plan in prepared.answer_plans:
@@ -251,13 +256,15 @@ def _answer_writer(path: Path, prepared: Prepared) -> AnswerWriter | None:
 def _write_quads(dump: Path, prepared: Prepared, inputs: BuildInputs,
                  answers: AnswerWriter | None = None
                  ) -> tuple[dict[str, str], dict[str, int], int,
-                            tuple[Counts, ClassCounts, DrugCounts]]:
+                            tuple[Counts, ClassCounts, DrugCounts, LinkCounts]]:
     graphs = {ontology_graph_iri(): len(prepared.ontology),
               inferred_graph_iri(): len(prepared.tbox_inferred)}
     reused = [0]  # case files whose output came from the cache
     counts: Counts = {}  # effect summaries, added up case by case
     drugs: DrugCounts = {}  # exposures and patients per drug, likewise
     classes = class_counts([*prepared.ontology, *prepared.tbox_inferred])  # the ontology's own
+    links = count_links(prepared.ontology, inferred=False)  # and its links, then the reports'
+    count_links(prepared.tbox_inferred, inferred=True, into=links)
     with dump.open("w", encoding="utf-8") as out:
         out.write(ntriples(prepared.ontology, graph=ontology_graph_iri()))
         out.write(ntriples(prepared.tbox_inferred, graph=inferred_graph_iri()))
@@ -273,12 +280,13 @@ def _write_quads(dump: Path, prepared: Prepared, inputs: BuildInputs,
 
         batches = process_cases(case_files(inputs.cases_dir), prepared, jobs=inputs.jobs,
                                 progress=inputs.progress)
-        cases = _collect(batches, write, answers)
-    return cases, graphs, reused[0], (counts, classes, drugs)
+        cases = _collect(batches, write, answers, links)
+    return cases, graphs, reused[0], (counts, classes, drugs, links)
 
 
 def _collect(batches: Iterator[Batch], write: Callable[[CaseResult], None],
-             answers: AnswerWriter | None = None) -> dict[str, str]:
+             answers: AnswerWriter | None = None,
+             links: LinkCounts | None = None) -> dict[str, str]:
     """Write good results; gather every problem (and duplicate case ids) and raise at the end."""
     problems: list[Problem] = []
     seen: dict[str, Path] = {}
@@ -286,6 +294,8 @@ def _collect(batches: Iterator[Batch], write: Callable[[CaseResult], None],
     for batch in batches:
         if answers is not None and not problems:
             answers.add(batch.answers)
+        if links is not None:
+            add_links(links, batch.links)
         for result in batch.results:
             _collect_one(result, problems, seen, cases, write)
     if problems:

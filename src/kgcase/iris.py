@@ -92,6 +92,11 @@ def mint(*segments: str, base: str | None = None) -> str:
     return root + "/".join(segments)
 
 
+def case_prefix(*, base: str | None = None) -> str:
+    """What every IRI minted for a case report starts with (:func:`mint` ``("case", …)``)."""
+    return (base if base is not None else BASE) + "case/"
+
+
 def doi_iri(doi: str) -> str:
     """The ``https://doi.org/`` IRI of a DOI, with the characters an IRI may not hold (``<``,
     ``>``, ``"``, ``{``, ``}``, ``|``, ``\\``, ``^``, backquote, ``%``) percent-encoded.

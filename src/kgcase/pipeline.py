@@ -23,7 +23,8 @@ from kgcase.answers.evaluate import AnswerRow, Evaluator
 from kgcase.answers.plan import AnswerPlan
 from kgcase.derive import derive_effects
 from kgcase.errors import CaseFileError, Problem, ReasoningError
-from kgcase.iris import case_graph_iri, inferred_graph_iri, ontology_graph_iri
+from kgcase.iris import case_graph_iri, case_prefix, inferred_graph_iri, ontology_graph_iri
+from kgcase.links import LinkCounts, add_links, count_links
 from kgcase.materialise import Rules, compile_rules
 from kgcase.model.load import load_case
 from kgcase.model.terms import TermIndex
@@ -34,7 +35,8 @@ from kgcase.reason import load_ontology_graph, reason
 from kgcase.summary import ClassCounts, Counts, DrugCounts, case_counts, class_counts, drug_counts
 
 #: The layout and content of cached results; part of the build digest, so a change to either
-#: (4: no ``owl:NamedIndividual`` declarations) misses the old entries.
+#: (4: no ``owl:NamedIndividual`` declarations, and the incoming link counts) misses the old
+#: entries.
 CACHE_FORMAT = 4
 
 
@@ -66,6 +68,7 @@ class CaseResult:
     counts: Counts = field(default_factory=dict)  # effect summary counts of this case
     classes: ClassCounts = field(default_factory=dict)  # its individuals per kgcase class
     drugs: DrugCounts = field(default_factory=dict)  # its exposures and patients per drug
+    links: LinkCounts = field(default_factory=dict)  # its links into shared terms (kgcase.links)
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -75,6 +78,7 @@ class Batch:
 
     results: list[CaseResult]
     answers: list[AnswerRow] = field(default_factory=list)
+    links: LinkCounts = field(default_factory=dict)  # the results' links, added up
 
 
 @dataclass
@@ -105,11 +109,15 @@ def init_worker(settings: Settings) -> None:
 def process_batch(paths: list[Path]) -> Batch:
     """:func:`process_case` for each path, then the batch's answer rows (none if one failed)."""
     results = [process_case(path) for path in paths]
+    links: LinkCounts = {}
+    for result in results:  # sent back once per batch, not once per report
+        add_links(links, result.links)
+        result.links = {}
     evaluator = _WORKER.answers if _WORKER is not None else None
     if evaluator is None or any(r.problems for r in results):
-        return Batch(results)
+        return Batch(results, links=links)
     return Batch(results, evaluator.rows([r.nquads for r in results],
-                                         [case_graph_iri(r.case_id) for r in results]))
+                                         [case_graph_iri(r.case_id) for r in results]), links)
 
 
 def process_case(path: Path) -> CaseResult:
@@ -151,6 +159,8 @@ def process_case(path: Path) -> CaseResult:
     result.counts = case_counts(triples)
     everything = [*triples, *inferred]
     result.classes, result.drugs = class_counts(everything), drug_counts(everything)
+    result.links = count_links(dict.fromkeys(triples), inferred=False, skip=case_prefix())
+    count_links(inferred, inferred=True, skip=case_prefix(), into=result.links)
     result.nquads = ntriples(triples, graph=case_graph_iri(case.id)) + ntriples(
         inferred, graph=inferred_graph_iri())
     result.triples, result.inferred = len(triples), len(inferred)
@@ -174,7 +184,8 @@ def _cache_path(settings: Settings, sha: str) -> Path | None:
 def _to_cache(cache: Path, r: CaseResult) -> None:
     cache.parent.mkdir(parents=True, exist_ok=True)
     counts = {"effects": [[*key, *value] for key, value in r.counts.items()],
-              "classes": r.classes, "drugs": r.drugs}
+              "classes": r.classes, "drugs": r.drugs,
+              "links": [[*key, *value] for key, value in r.links.items()]}
     head = (f"# {r.case_id} {int(r.synthetic)} {r.triples} {r.inferred}\n"
             f"# {json.dumps(counts, separators=(',', ':'))}\n")
     tmp = cache.with_suffix(f".tmp{id(r)}")
@@ -190,7 +201,8 @@ def _from_cache(path: Path, sha: str, cache: Path) -> CaseResult:
     saved = json.loads(counts_line[2:])
     counts = {tuple(row[:4]): tuple(row[4:]) for row in saved["effects"]}
     drugs = {drug: tuple(pair) for drug, pair in saved["drugs"].items()}
+    links = {(o, p, inferred): (n, nb) for o, p, inferred, n, nb in saved["links"]}
     return CaseResult(path=path, case_id=case_id, sha256=sha, nquads=body, triples=int(triples),
                       inferred=int(inferred), synthetic=synthetic == "1", cached=True,
                       counts=counts, classes=saved["classes"],  # type: ignore[arg-type]
-                      drugs=drugs)  # type: ignore[arg-type]
+                      drugs=drugs, links=links)  # type: ignore[arg-type]

@@ -26,13 +26,14 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, Protocol, TypeVar
 
 from flask import Response, current_app
 
 from kgcase.answers.table import AnswerRequest, AnswerTables
 from kgcase.config import Settings
 from kgcase.errors import StoreUnavailableError
+from kgcase.links import StoredLinks
 from kgcase.store import Release, is_remote, release_dir
 from kgcase.store.embedded import CURRENT
 from kgcase.store.sparql_json import table_json_bytes
@@ -92,27 +93,35 @@ class ReleaseWatcher:
         return last
 
 
-class ReleaseTables:
-    """The answer tables of the release served now, one read-only connection per thread."""
+class _Closable(Protocol):
+    def close(self) -> None: ...
 
-    def __init__(self) -> None:
+
+T = TypeVar("T", bound=_Closable)
+
+
+class PerRelease(Generic[T]):
+    """A file of the release served now (its answer tables, its link counts), opened once per
+    thread and release with ``opener``; ``None`` for a remote store, or a build without it."""
+
+    def __init__(self, opener: Callable[[Path], T | None]) -> None:
+        self.opener = opener
         self._local = threading.local()
 
-    def get(self, release: CurrentRelease) -> AnswerTables | None:
-        """The tables of ``release`` (``None`` for a remote store, or a build without them)."""
-        held: tuple[str, AnswerTables | None] | None = getattr(self._local, "held", None)
+    def get(self, release: CurrentRelease) -> T | None:
+        held: tuple[str, T | None] | None = getattr(self._local, "held", None)
         if held is not None and held[0] == release.path:
             return held[1]
         if held is not None and held[1] is not None:
             held[1].close()
-        tables = None
+        opened = None
         if not is_remote(release.path):
             try:
-                tables = AnswerTables.open(Path(release.path))
-            except sqlite3.Error:  # unreadable: the workers run the query on the store instead
-                tables = None
-        self._local.held = (release.path, tables)
-        return tables
+                opened = self.opener(Path(release.path))
+            except sqlite3.Error:  # unreadable: the workers run the queries on the store instead
+                opened = None
+        self._local.held = (release.path, opened)
+        return opened
 
 
 def from_tables(tables: AnswerTables | None, job: Job) -> Outcome | None:
@@ -215,7 +224,8 @@ class QueryService:
         self.watcher = ReleaseWatcher(Path(settings.data_dir), settings.store)
         self.pool = WorkerPool(settings.workers)
         self.cache = ResultCache(settings.cache_entries, settings.cache_max_bytes)
-        self.tables = ReleaseTables()
+        self.tables = PerRelease(AnswerTables.open)
+        self.links = PerRelease(StoredLinks.open)
         self._graphs: dict[str, list[str]] = {}
 
     def answer(self, plan: Plan, *, if_none_match: str | None = None) -> Answer:

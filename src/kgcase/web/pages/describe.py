@@ -36,7 +36,7 @@ from kgcase.web.pages.model import (
     literal,
     ref,
 )
-from kgcase.web.pages.runner import Node, Row, iri, select_all
+from kgcase.web.pages.runner import Node, Row, iri, select_all, stored_counts
 
 MAPPINGS = [SKOS + m for m in ("exactMatch", "closeMatch", "narrowMatch", "broadMatch",
                                "relatedMatch")] + [OIO + "hasDbXref"]
@@ -306,8 +306,10 @@ def describe(subject: str, more: Callable[[list[str]], dict[str, str]] = lambda 
     to ``?s``), whose rows come back by name.
     """
     bound = iri(subject)
-    rows = [row for part in select_all([(Q.RESOURCE, {"s": bound}), (Q.USED, {"s": bound})])
-            for row in part]
+    counted = stored_counts(subject)  # by the build, for a much-linked resource
+    resource = Q.RESOURCE if counted is None else Q.RESOURCE_UNCOUNTED
+    rows = [row for part in select_all([(resource, {"s": bound}), (Q.USED, {"s": bound})])
+            for row in part] + (counted or [])
     if not any(row["dir"].value != "used" or int(row["n"].value) for row in rows):
         return None
     builder = _Builder(subject, rows)

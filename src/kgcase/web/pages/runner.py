@@ -20,7 +20,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from kgcase.web.pages.sparqltext import VALUES_BOUND
+from kgcase.iris import inferred_graph_iri
+from kgcase.web.pages.sparqltext import ASSERTED, VALUES_BOUND
 from kgcase.web.service import QueryService, get_service
 from kgcase.web.worker import Job, Outcome
 
@@ -119,6 +120,22 @@ def select_all(queries: Sequence[tuple[str, dict[str, Binding]]]) -> list[list[R
             for i, outcome in zip(missing, answered, strict=True):
                 outcomes[i] = outcome
     return [_rows(outcome) for outcome in outcomes if outcome is not None]
+
+
+def stored_counts(subject: str) -> list[Row] | None:
+    """``subject``'s incoming links as the build counted them (:mod:`kgcase.links`), in the
+    rows of :data:`~kgcase.web.pages.sparqltext.RESOURCE`'s counts; ``None`` if it did not."""
+    service = get_service()
+    links = service.links.get(service.watcher.current())
+    found = links.of(subject) if links is not None else []
+    if not found:
+        return None
+    inferred, integer = inferred_graph_iri(base=service.settings.base_iri), XSD + "integer"
+    return [{"s": Node("uri", subject), "dir": Node("literal", "count"), "p": Node("uri", p),
+             "g": Node("uri", inferred if in_inferred else ASSERTED[1:-1]),
+             "n": Node("literal", str(n), integer), "nb": Node("literal", str(nb), integer),
+             **({"pl": Node("literal", label)} if label is not None else {})}
+            for p, label, in_inferred, n, nb in found]
 
 
 def construct(sparql: str, fmt: str, **bindings: Binding) -> Outcome:

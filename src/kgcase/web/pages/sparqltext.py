@@ -61,23 +61,33 @@ def _paired(value: str, unit: str, var: str, unit_var: str) -> str:
             f"     BIND(IF(BOUND(?{var}0), ?{unit_var}0, ?none) AS ?{unit_var})")
 
 
-#: Outgoing triples with labels, incoming counts per predicate (from IRIs and from class
-#: expressions) and a sample of incoming IRIs: with :data:`USED`, everything a page shows of
-#: any resource.
-RESOURCE = PREFIXES + f"""
-SELECT ?s ?dir ?p ?o ?g ?pl ?ol ?n ?nb WHERE {{
-  {{ GRAPH ?g {{ ?s ?p ?o }} BIND("out" AS ?dir)
-     OPTIONAL {{ ?p rdfs:label ?pl }} OPTIONAL {{ ?o rdfs:label ?ol }} }}
-  UNION
+_OUTGOING = """
+  { GRAPH ?g { ?s ?p ?o } BIND("out" AS ?dir)
+     OPTIONAL { ?p rdfs:label ?pl } OPTIONAL { ?o rdfs:label ?ol } }"""
+_COUNTED = f"""
   {{ {{ SELECT ?s ?p ?g (COUNT(*) AS ?n) (SUM(IF(isBlank(?x), 1, 0)) AS ?nb) WHERE {{
         GRAPH ?g0 {{ ?x ?p ?s }} FILTER(?p NOT IN (owl:annotatedSource, owl:annotatedTarget))
         BIND(IF(STRENDS(STR(?g0), "/{INFERRED_PATH}"), ?g0, {ASSERTED}) AS ?g)
      }} GROUP BY ?s ?p ?g }}
-     BIND("count" AS ?dir) OPTIONAL {{ ?p rdfs:label ?pl }} }}
-  UNION
+     BIND("count" AS ?dir) OPTIONAL {{ ?p rdfs:label ?pl }} }}"""
+_SAMPLED = f"""
   {{ {{ SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?o ?p ?s }} FILTER(isIRI(?o)) }}
        LIMIT {INCOMING_SAMPLE} }}
-     BIND("in" AS ?dir) OPTIONAL {{ ?p rdfs:label ?pl }} OPTIONAL {{ ?o rdfs:label ?ol }} }}
+     BIND("in" AS ?dir) OPTIONAL {{ ?p rdfs:label ?pl }} OPTIONAL {{ ?o rdfs:label ?ol }} }}"""
+
+#: Outgoing triples with labels, incoming counts per predicate (from IRIs and from class
+#: expressions) and a sample of incoming IRIs: with :data:`USED`, everything a page shows of
+#: any resource.
+RESOURCE = PREFIXES + f"""
+SELECT ?s ?dir ?p ?o ?g ?pl ?ol ?n ?nb WHERE {{{_OUTGOING}
+  UNION{_COUNTED}
+  UNION{_SAMPLED}
+}}"""
+#: :data:`RESOURCE` without the incoming counts, for a resource whose counts the build stored
+#: (:mod:`kgcase.links`): counting millions of links took half a minute at 100 000 reports.
+RESOURCE_UNCOUNTED = PREFIXES + f"""
+SELECT ?s ?dir ?p ?o ?g ?pl ?ol ?n ?nb WHERE {{{_OUTGOING}
+  UNION{_SAMPLED}
 }}"""
 
 #: How often a resource is used as a predicate, in rows shaped as :data:`RESOURCE`'s. A query of
@@ -384,7 +394,8 @@ VALUES_BOUND = frozenset({EFFECTS_OF_DRUG, EFFECTS_ON_TARGET, EFFECT_EVIDENCE_OF
                           EFFECT_EVIDENCE_ON_TARGET})
 
 #: Every page query, by name (a test runs each through the safety gate).
-ALL = {"RESOURCE": RESOURCE, "USED": USED, "STRUCTURE": STRUCTURE, "USAGES": USAGES,
+ALL = {"RESOURCE": RESOURCE, "RESOURCE_UNCOUNTED": RESOURCE_UNCOUNTED, "USED": USED,
+       "STRUCTURE": STRUCTURE, "USAGES": USAGES,
        "EVIDENCE": EVIDENCE,
        "EFFECTS_OF_DRUG": EFFECTS_OF_DRUG, "EFFECTS_ON_TARGET": EFFECTS_ON_TARGET,
        "EFFECT_EVIDENCE_OF_DRUG": EFFECT_EVIDENCE_OF_DRUG,
