@@ -154,16 +154,30 @@ def _effect_row(i: int) -> dict[str, Node]:
             "patient": Node("uri", f"{iri}case/c/patient/p{i}")}
 
 
+def _summary_row(kind: str, n: int, patients: int, reports: int) -> dict[str, Node]:
+    iri, integer = "https://w3id.org/kgcase/", XSD + "integer"
+    return {"t": Node("uri", f"{iri}KGCASE_0000149"), "dir": Node("uri", f"{iri}KGCASE_0000172"),
+            "dirl": Node("literal", "increased"), "kind": Node("literal", kind),
+            "n": Node("literal", str(n), integer), "np": Node("literal", str(patients), integer),
+            "nc": Node("literal", str(reports), integer)}
+
+
 @pytest.mark.parametrize(("effects", "limited"), [(2, False), (3, True)])
 def test_pages_effects_say_when_the_page_lists_only_some(tmp_path, monkeypatch, effects,
                                                          limited):
     monkeypatch.setattr(sections, "EFFECT_ROWS", 2)
+    summaries = [_summary_row("stated", 50000, 40000, 30000),
+                 _summary_row("derived", 3416, 3000, 2000)]
     with create_app({"data_dir": str(tmp_path)}).test_request_context():
-        total = [{"effects": Node("literal", "53416", XSD + "integer")}]
-        found = sections.effects([_effect_row(i) for i in range(effects)], [], "drug",
-                                 total_rows=total)
-        assert found.total == 53416
-        assert sections.effects([], [], "drug", total_rows=[]).total is None
-    assert found.limited is limited
-    assert len(found.rows) == 2 and found.patients == 2  # counts are of the rows listed
-    assert sparqltext.EFFECTS_OF_DRUG.rstrip().endswith(f"LIMIT {sparqltext.EFFECT_ROWS + 1}")
+        found = sections.effects([_effect_row(i) for i in range(effects)], "drug", summaries)
+        assert sections.effects([], "drug", []).total is None
+    assert found.total == 53416 and found.limited is limited
+    assert len(found.rows) == 2 and found.patients == 2  # the page lists two
+    (tally,) = found.tallies
+    if limited:  # counted over every report by the build: stated and derived summed
+        assert (tally.effects, tally.stated, tally.derived) == (53416, 50000, 3416)
+        assert (tally.patients, tally.reports, tally.at_most) == (43000, 32000, True)
+    else:  # counted from the effects listed, which are all of them
+        assert (tally.effects, tally.patients, tally.at_most) == (2, 2, False)
+    for text in (sparqltext.EFFECTS_OF_DRUG, sparqltext.EFFECTS_ON_TARGET):
+        assert f"LIMIT {sparqltext.EFFECT_ROWS + 1} }}" in text  # the sub-select picks effects

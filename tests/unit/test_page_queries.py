@@ -66,3 +66,43 @@ def test_page_jobs_bind_only_the_values_bound_queries_as_values() -> None:
     for text in ALL.values():
         _, job = runner._key(service, text, "json", None, 10, {"s": DRUG})  # type: ignore[arg-type]
         assert job.values_binding is (text in VALUES_BOUND)
+
+
+@pytest.mark.parametrize(("subject", "listing", "summaries", "mode"), [
+    ("KGCASE_0000100", "EFFECTS_OF_DRUG", "EFFECT_SUMMARIES_OF_DRUG", "drug"),
+    ("KGCASE_0000040", "EFFECTS_OF_DRUG", "EFFECT_SUMMARIES_OF_DRUG", "drug"),
+    ("KGCASE_0000149", "EFFECTS_ON_TARGET", "EFFECT_SUMMARIES_ON_TARGET", "target"),
+])
+def test_effect_tallies_from_the_build_agree_with_the_listed_effects(
+        built_data_dir, monkeypatch, subject, listing, summaries, mode) -> None:
+    """On the seed a page lists every effect; its tallies, counted from them, agree with the
+    ones a page that lists only some takes from the build's summaries (patients and reports
+    wherever those are exact)."""
+    from kgcase.web import create_app
+    from kgcase.web.pages import sections
+
+    store = ox.Store.read_only(str(built_data_dir / "current" / "oxigraph"))
+    node = ox.NamedNode("https://w3id.org/kgcase/" + subject)
+
+    def rows(name: str) -> list[dict[str, runner.Node]]:
+        found = store.query(bind_values(ALL[name], {"s": node}), use_default_graph_as_union=True)
+        return [{v.value: runner.Node("uri" if isinstance(t, ox.NamedNode) else "literal",
+                                      t.value) for v, t in zip(found.variables, s, strict=True)
+                 if t is not None} for s in found]
+
+    listed, counted = rows(listing), rows(summaries)
+    with create_app({"data_dir": str(built_data_dir)}).test_request_context():
+        full = sections.effects(listed, mode, counted)
+        monkeypatch.setattr(sections, "EFFECT_ROWS", 1)
+        some = sections.effects(listed, mode, counted)
+    assert not full.limited and some.limited and full.total == len(full.rows) > 1
+    exact = {(t.target.iri, t.direction): t for t in full.tallies}
+    assert {(t.target.iri, t.direction) for t in some.tallies} == set(exact)
+    for t in some.tallies:
+        mine = exact[(t.target.iri, t.direction)]
+        assert (t.effects, t.stated, t.derived) == (mine.effects, mine.stated, mine.derived)
+        if t.at_most:
+            assert t.patients >= mine.patients and t.reports >= mine.reports
+        else:
+            assert (t.patients, t.reports) == (mine.patients, mine.reports)
+    assert any(not t.at_most for t in some.tallies)

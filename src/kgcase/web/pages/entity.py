@@ -143,11 +143,10 @@ def section_queries(kinds: list[str]) -> dict[str, str]:
     """The queries of the sections a resource of these kinds gets (run with the description)."""
     wanted = {}
     if "drug" in kinds:
-        wanted |= {"effects": Q.EFFECTS_OF_DRUG, "effect evidence": Q.EFFECT_EVIDENCE_OF_DRUG,
-                   "effect total": Q.EFFECT_TOTAL_OF_DRUG}
+        wanted |= {"effects": Q.EFFECTS_OF_DRUG, "effect summaries": Q.EFFECT_SUMMARIES_OF_DRUG}
     elif "effect target" in kinds:
-        wanted |= {"effects": Q.EFFECTS_ON_TARGET, "effect evidence": Q.EFFECT_EVIDENCE_ON_TARGET,
-                   "effect total": Q.EFFECT_TOTAL_ON_TARGET}
+        wanted |= {"effects": Q.EFFECTS_ON_TARGET,
+                   "effect summaries": Q.EFFECT_SUMMARIES_ON_TARGET}
     if "claims" in kinds:
         wanted["claims"] = Q.CLAIMS
     if "patient" in kinds:
@@ -161,8 +160,7 @@ def add_sections(entity: Entity, rows: dict[str, list[Row]]) -> None:
     """Drug effects, claims, patient charts and case-report extraction, as they apply."""
     if "effects" in rows:
         mode = "drug" if "drug" in entity.kinds else "target"
-        found = effects(rows["effects"], rows["effect evidence"], mode,
-                        total_rows=rows.get("effect total", []))
+        found = effects(rows["effects"], mode, rows.get("effect summaries", []))
         if found.rows or mode == "drug":
             entity.sections["effects"] = found
     if "claims" in rows:

@@ -64,7 +64,8 @@ class Tally:
     derived: int
     patients: int
     reports: int
-    anchor: str = ""
+    anchor: str = ""  # of the listed observations on the target ("": none is listed)
+    at_most: bool = False  # patients and reports are an upper bound (summed over summaries)
 
 
 @dataclass
@@ -75,7 +76,7 @@ class Effects:
     patients: int
     reports: int
     groups: list[EffectGroup] = field(default_factory=list)
-    limited: bool = False  # the store holds more effects than the page read (EFFECT_ROWS)
+    limited: bool = False  # the store holds more effects than the page lists (EFFECT_ROWS)
     total: int | None = None  # effects counted by the build (its effect summaries)
 
 
@@ -131,41 +132,30 @@ def _short(label: str | None) -> str:
     return (label or "?").split(":", 1)[0].split(" (", 1)[0]
 
 
-def effects(rows: list[Row], evidence: list[Row], mode: str,
-            total_rows: list[Row] | None = None) -> Effects:
-    """Observed effects of a drug (``mode="drug"``: rows of ``EFFECTS_OF_DRUG`` and its
-    evidence) or on a finding or test (``"target"``: ``EFFECTS_ON_TARGET``); ``total_rows``:
-    the build's count of them (``EFFECT_TOTAL_OF_DRUG`` or ``…_ON_TARGET``)."""
-    limited = len(rows) > EFFECT_ROWS  # the query reads one row more than it lists
-    rows = rows[:EFFECT_ROWS]
+def effects(rows: list[Row], mode: str, summary_rows: list[Row] | None = None) -> Effects:
+    """Observed effects of a drug (``mode="drug"``: rows of ``EFFECTS_OF_DRUG``, a row per
+    effect and source) or on a finding or test (``"target"``: ``EFFECTS_ON_TARGET``);
+    ``summary_rows``: the build's effect summaries of them (``EFFECT_SUMMARIES_*``).
+
+    When the store holds more effects than the page lists, the counts across cases are the
+    build's, over all of them, and the page's own counts would be of a sample."""
     sources: dict[str, dict[str, Source]] = defaultdict(dict)
-    for row in evidence:
-        sources[row["effect"].value].setdefault(row["ev"].value, Source(
-            ref=ref(row["ev"].value), quote=_v(row, "quote"), section=_v(row, "section"),
-            table=_v(row, "table"), row=_v(row, "row"), column=_v(row, "col"),
-            printed=_v(row, "printed")))
     found: dict[str, Effect] = {}
     windows: dict[str, tuple[float, float]] = {}
     for row in rows:
         key = row["effect"].value
-        if key in found:
-            continue
-        windows[key] = (_months(row, "fromm"), _months(row, "tom"))
-        start, end = _v(row, "froml"), _v(row, "tol")
-        window = (f"{_short(start)} → {_short(end)}" if start and end else
-                  f"from {_short(start)}" if start else f"until {_short(end)}" if end else
-                  "not stated")
-        detail = " → ".join(x for x in (start, end) if x) or "the report gives no time window"
-        found[key] = Effect(
-            effect=node_ref(row["effect"]), kind=row["kind"].value,
-            drug=node_ref(row["d"], row.get("dl")), target=node_ref(row["t"], row.get("tl")),
-            direction=_v(row, "dirl") or row["dir"].value,
-            patient=node_ref(row["patient"], row.get("pl")),
-            report=node_ref(row["case"], row.get("cl")) if "case" in row else None,
-            window=window, window_detail=detail, before=_v(row, "before"),
-            after=_v(row, "after"), certainty=_v(row, "certl"),
-            sources=sorted(sources.get(key, {}).values(), key=lambda s: s.ref.iri))
-    ordered = sorted(found.values(), key=lambda e: (
+        if "ev" in row:
+            sources[key].setdefault(row["ev"].value, Source(
+                ref=ref(row["ev"].value), quote=_v(row, "quote"), section=_v(row, "section"),
+                table=_v(row, "table"), row=_v(row, "row"), column=_v(row, "col"),
+                printed=_v(row, "printed")))
+        if key not in found:
+            windows[key] = (_months(row, "fromm"), _months(row, "tom"))
+            found[key] = _effect(row)
+    limited = len(found) > EFFECT_ROWS  # the query reads one effect more than it lists
+    for effect in list(found.values())[:EFFECT_ROWS]:
+        effect.sources = sorted(sources[effect.effect.iri].values(), key=lambda s: s.ref.iri)
+    ordered = sorted(list(found.values())[:EFFECT_ROWS], key=lambda e: (
         e.target.label.lower(), e.target.iri, e.patient.label, e.kind != "stated",
         *windows.get(e.effect.iri, (-1e9, -1e9)), e.effect.iri))
     groups: dict[str, EffectGroup] = {}
@@ -174,19 +164,54 @@ def effects(rows: list[Row], evidence: list[Row], mode: str,
         if group is None:
             group = groups[e.target.iri] = EffectGroup(e.target, f"effects-{len(groups) + 1}", [])
         group.rows.append(e)
-    tallies = _tally(ordered)
+    counted = _summaries(summary_rows or [])
+    tallies = _summed(counted) if limited else _tally(ordered)
     for t in tallies:
-        t.anchor = groups[t.target.iri].anchor
+        t.anchor = groups[t.target.iri].anchor if t.target.iri in groups else ""
     return Effects(mode, ordered, tallies, len({e.patient.iri for e in ordered}),
                    len({e.report.iri for e in ordered if e.report}), list(groups.values()),
-                   limited, _total(total_rows or []))
+                   limited, sum(item[3] for item in counted) if counted else None)
 
 
-def _total(rows: list[Row]) -> int | None:
-    """The summed effect count of ``EFFECT_TOTAL_*`` (None: no summary counts it)."""
-    node = rows[0].get("effects") if rows else None
-    number = node.number() if node is not None else None
-    return None if number is None else int(number)
+def _effect(row: Row) -> Effect:
+    start, end = _v(row, "froml"), _v(row, "tol")
+    window = (f"{_short(start)} → {_short(end)}" if start and end else
+              f"from {_short(start)}" if start else f"until {_short(end)}" if end else
+              "not stated")
+    detail = " → ".join(x for x in (start, end) if x) or "the report gives no time window"
+    return Effect(
+        effect=node_ref(row["effect"]), kind=row["kind"].value,
+        drug=node_ref(row["d"], row.get("dl")), target=node_ref(row["t"], row.get("tl")),
+        direction=_v(row, "dirl") or row["dir"].value,
+        patient=node_ref(row["patient"], row.get("pl")),
+        report=node_ref(row["case"], row.get("cl")) if "case" in row else None,
+        window=window, window_detail=detail, before=_v(row, "before"),
+        after=_v(row, "after"), certainty=_v(row, "certl"))
+
+
+#: One effect summary: target, direction, kind, effects, patients, case reports.
+_Counted = tuple[Ref, str, str, int, int, int]
+
+
+def _summaries(rows: list[Row]) -> list[_Counted]:
+    return [(node_ref(row["t"], row.get("tl")), _v(row, "dirl") or row["dir"].value,
+             row["kind"].value, int(row["n"].value), int(row["np"].value), int(row["nc"].value))
+            for row in rows]
+
+
+def _summed(counted: list[_Counted]) -> list[Tally]:
+    """Tallies from the build's summaries: exact numbers of effects; the patients and reports
+    of a (target, direction) summed over its summaries (stated and derived, one per drug) are
+    exact when one summary counts them, else an upper bound (``at_most``)."""
+    groups: dict[tuple[str, str], list[_Counted]] = defaultdict(list)
+    for item in counted:
+        groups[(item[0].iri, item[1])].append(item)
+    out = [Tally(items[0][0], direction, sum(i[3] for i in items),
+                 sum(i[3] for i in items if i[2] == "stated"),
+                 sum(i[3] for i in items if i[2] == "derived"),
+                 sum(i[4] for i in items), sum(i[5] for i in items), at_most=len(items) > 1)
+           for (_, direction), items in groups.items()]
+    return sorted(out, key=lambda t: (t.target.label.lower(), t.direction))
 
 
 def _tally(rows: list[Effect]) -> list[Tally]:

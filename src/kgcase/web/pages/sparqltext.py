@@ -27,9 +27,10 @@ EXPRESSION_PATH = (
 
 #: Most incoming links read as examples (their counts are always exact).
 INCOMING_SAMPLE = 400
-#: Observed effects a drug or finding page lists; one more row is read to tell that there are
-#: more (the page then says so and links to the named query that lists them all).
-EFFECT_ROWS = 5000
+#: Observed effects a drug or finding page lists; one more is read to tell that there are more
+#: (the page then says so, counts them all from the build's summaries, and links to the named
+#: query that lists them all). 5 000 made a drug page of 7.6 MB at 1 000 reports.
+EFFECT_ROWS = 500
 #: Stands in for an absent node so that the next OPTIONAL stays a one-pattern lookup per row
 #: (docs/sparql.md, "Writing a named query that scales"); it has no triples.
 ABSENT = "<urn:x-kgcase:absent>"
@@ -137,10 +138,12 @@ SELECT ?s ?via ?vl ?ev ?quote ?section ?table ?row ?col ?printed ?report ?rl WHE
   OPTIONAL {{ ?report rdfs:label ?rl }} OPTIONAL {{ ?via rdfs:label ?vl }}
 }} LIMIT 200"""
 
-_EFFECT_BODY = f"""
-  ?effect {_k("effectOfExposure")} ?exposure ; {_k("affects")} ?t ; {_k("hasDirection")} ?dir ;
-          {_k("effectInPatient")} ?patient .
-  ?exposure {_k("exposureDrug")} ?d .
+#: What the page shows of each effect, and the sentence or table cells it rests on (a derived
+#: effect: its two measurements'), a row per source: the source itself if it is quoted from the
+#: report, else what it was derived from. Every OPTIONAL is one pattern on a bound subject (an
+#: absent node stands in), so that it stays a lookup per effect; ``?ev`` without the ``?`` path,
+#: which Virtuoso 7.2 answers with rows missing next to ``rdfs:subClassOf*``.
+_EFFECT_DETAILS = f"""
   OPTIONAL {{ ?effect a ?derived FILTER(?derived = {_k("DerivedEffect")}) }}
   OPTIONAL {{ ?patient {_k("describedIn")} ?case }}
   OPTIONAL {{ ?effect {_k("fromTimePoint")} ?from }}
@@ -159,63 +162,61 @@ _EFFECT_BODY = f"""
   OPTIONAL {{ ?effect {_k("valueAfter")} ?after }}
   OPTIONAL {{ ?certNode rdfs:label ?certl }}
   BIND(IF(BOUND(?derived), "derived", "stated") AS ?kind)
+  OPTIONAL {{ ?effect prov:wasDerivedFrom ?src }}
+  BIND(COALESCE(?src, {ABSENT}) AS ?srcNode)
+  OPTIONAL {{ ?srcNode prov:wasQuotedFrom ?quotedIn }}
+  OPTIONAL {{ ?srcNode prov:wasDerivedFrom ?upstream }}
+  BIND(COALESCE(IF(BOUND(?quotedIn), ?srcNode, ?upstream), {ABSENT}) AS ?ev0)
+  OPTIONAL {{ ?ev0 prov:wasQuotedFrom ?evIn }}
+  BIND(COALESCE(IF(BOUND(?evIn), ?ev0, ?none), {ABSENT}) AS ?evNode)
+  OPTIONAL {{ ?evNode {_k("quote")} ?quote }} OPTIONAL {{ ?evNode {_k("sectionName")} ?section }}
+  OPTIONAL {{ ?evNode {_k("tableName")} ?table }} OPTIONAL {{ ?evNode {_k("tableRow")} ?row }}
+  OPTIONAL {{ ?evNode {_k("tableColumn")} ?col }} OPTIONAL {{ ?evNode prov:value ?printed }}
+  BIND(IF(BOUND(?evIn), ?ev0, ?none) AS ?ev)
 """
 _EFFECT_VARS = ("?effect ?kind ?d ?dl ?t ?tl ?dir ?dirl ?patient ?pl ?case ?cl ?from ?froml ?fromm "
-                "?to ?tol ?tom ?before ?after ?certl")
-#: The sentence or table cells each effect rests on (a derived effect: its two measurements'):
-#: the source itself if it is quoted from the report, else what it was derived from. This is
-#: ``?src prov:wasDerivedFrom? ?ev`` without the ``?`` path, which Virtuoso 7.2 answers with
-#: rows missing next to ``rdfs:subClassOf*``, and without a UNION, which pyoxigraph evaluates
-#: over the whole store.
-_EVIDENCE_BODY = f"""
-  ?effect {_k("effectOfExposure")} ?exposure ; prov:wasDerivedFrom ?src .
-  OPTIONAL {{ ?src prov:wasQuotedFrom ?quotedIn }}
-  OPTIONAL {{ ?src prov:wasDerivedFrom ?upstream }}
-  BIND(COALESCE(IF(BOUND(?quotedIn), ?src, ?upstream), {ABSENT}) AS ?ev)
-  OPTIONAL {{ ?ev prov:wasQuotedFrom ?case }}
-  FILTER(BOUND(?case))
-  OPTIONAL {{ ?ev {_k("quote")} ?quote }} OPTIONAL {{ ?ev {_k("sectionName")} ?section }}
-  OPTIONAL {{ ?ev {_k("tableName")} ?table }} OPTIONAL {{ ?ev {_k("tableRow")} ?row }}
-  OPTIONAL {{ ?ev {_k("tableColumn")} ?col }} OPTIONAL {{ ?ev prov:value ?printed }}
-"""
-_EVIDENCE_VARS = "?effect ?ev ?quote ?section ?table ?row ?col ?printed"
+                "?to ?tol ?tom ?before ?after ?certl ?ev ?quote ?section ?table ?row ?col ?printed")
+_AN_EFFECT = (f"?effect {_k('effectOfExposure')} ?exposure ; {_k('affects')} ?t ; "
+              f"{_k('hasDirection')} ?dir ; {_k('effectInPatient')} ?patient . "
+              f"?exposure {_k('exposureDrug')} ?d")
 
-#: Observed effects of a drug's exposures (the drug or any subclass, asserted or inferred).
+#: The first :data:`EFFECT_ROWS` observed effects of a drug's exposures (the drug or any
+#: subclass, asserted or inferred), one more to tell that there are more, with their evidence:
+#: the sub-select picks the effects, so every listed effect has all its sources.
 EFFECTS_OF_DRUG = PREFIXES + f"""
 SELECT ?s {_EFFECT_VARS} WHERE {{
-  ?d rdfs:subClassOf* ?s .
-{_EFFECT_BODY}}} LIMIT {EFFECT_ROWS + 1}"""
+  {{ SELECT ?s ?effect ?d ?t ?dir ?patient WHERE {{ ?d rdfs:subClassOf* ?s . {_AN_EFFECT} }}
+     LIMIT {EFFECT_ROWS + 1} }}
+{_EFFECT_DETAILS}}}"""
 
-#: The evidence of :data:`EFFECTS_OF_DRUG`.
-EFFECT_EVIDENCE_OF_DRUG = PREFIXES + f"""
-SELECT ?s {_EVIDENCE_VARS} WHERE {{
-  ?d rdfs:subClassOf* ?s . ?exposure {_k("exposureDrug")} ?d .
-{_EVIDENCE_BODY}}} LIMIT 10000"""
-
-#: Observed effects on a finding or test (or any subclass of it).
+#: The same for the observed effects on a finding or test (or any subclass of it).
 EFFECTS_ON_TARGET = PREFIXES + f"""
 SELECT ?s {_EFFECT_VARS} WHERE {{
-  ?t rdfs:subClassOf* ?s .
-{_EFFECT_BODY}}} LIMIT {EFFECT_ROWS + 1}"""
+  {{ SELECT ?s ?effect ?d ?t ?dir ?patient WHERE {{ ?t rdfs:subClassOf* ?s . {_AN_EFFECT} }}
+     LIMIT {EFFECT_ROWS + 1} }}
+{_EFFECT_DETAILS}}}"""
 
-#: The evidence of :data:`EFFECTS_ON_TARGET`.
-EFFECT_EVIDENCE_ON_TARGET = PREFIXES + f"""
-SELECT ?s {_EVIDENCE_VARS} WHERE {{
-  ?t rdfs:subClassOf* ?s . ?effect {_k("affects")} ?t .
-{_EVIDENCE_BODY}}} LIMIT 10000"""
+_SUMMARY = (f"{_k('summarisesDrug')} ?d ; {_k('summarisesTarget')} ?t ; "
+            f"{_k('summarisesDirection')} ?dir ; {_k('effectKind')} ?kind ; "
+            f"{_k('effectCount')} ?n ; {_k('patientCount')} ?np ; {_k('caseReportCount')} ?nc")
+_SUMMARY_LABELS = ("OPTIONAL { ?d rdfs:label ?dl } OPTIONAL { ?t rdfs:label ?tl } "
+                   "OPTIONAL { ?dir rdfs:label ?dirl }")
 
-#: How many observed effects the build counted for a drug (or any subclass) in its effect
-#: summaries: exact, since each effect is in one summary; the page says it when it lists fewer.
-EFFECT_TOTAL_OF_DRUG = PREFIXES + f"""
-SELECT ?s (SUM(?n) AS ?effects) WHERE {{
-  ?d rdfs:subClassOf* ?s . ?summary {_k("summarisesDrug")} ?d ; {_k("effectCount")} ?n .
-}} GROUP BY ?s"""
+#: The build's effect summaries of a drug (or any subclass): how many effects, patients and
+#: reports per target, direction and kind, over the whole release. Exact, and as cheap at
+#: 100 000 reports as on one, where the page lists only the first :data:`EFFECT_ROWS` effects.
+EFFECT_SUMMARIES_OF_DRUG = PREFIXES + f"""
+SELECT ?s ?d ?dl ?t ?tl ?dir ?dirl ?kind ?n ?np ?nc WHERE {{
+  ?d rdfs:subClassOf* ?s . ?summary {_SUMMARY} .
+  {_SUMMARY_LABELS}
+}}"""
 
 #: The same for effects on a finding or test (or any subclass).
-EFFECT_TOTAL_ON_TARGET = PREFIXES + f"""
-SELECT ?s (SUM(?n) AS ?effects) WHERE {{
-  ?t rdfs:subClassOf* ?s . ?summary {_k("summarisesTarget")} ?t ; {_k("effectCount")} ?n .
-}} GROUP BY ?s"""
+EFFECT_SUMMARIES_ON_TARGET = PREFIXES + f"""
+SELECT ?s ?d ?dl ?t ?tl ?dir ?dirl ?kind ?n ?np ?nc WHERE {{
+  ?t rdfs:subClassOf* ?s . ?summary {_SUMMARY} .
+  {_SUMMARY_LABELS}
+}}"""
 
 #: Literature claims, approvals and hypotheses that name a resource: kept apart from what was
 #: observed in patients.
@@ -390,18 +391,15 @@ LABELS = PREFIXES + "SELECT ?s ?l WHERE {{ {values} ?s rdfs:label ?l }}"
 #: ``substitutions`` (the others): planned with the bound term, these stream the first rows
 #: from it. At 100 000 reports, the evidence of the effects on anti-dsDNA took 21.6 s with
 #: substitutions and 0.90 s with ``VALUES`` (docs/decisions.md, "How parameters are bound").
-VALUES_BOUND = frozenset({EFFECTS_OF_DRUG, EFFECTS_ON_TARGET, EFFECT_EVIDENCE_OF_DRUG,
-                          EFFECT_EVIDENCE_ON_TARGET})
+VALUES_BOUND = frozenset({EFFECTS_OF_DRUG, EFFECTS_ON_TARGET})
 
 #: Every page query, by name (a test runs each through the safety gate).
 ALL = {"RESOURCE": RESOURCE, "RESOURCE_UNCOUNTED": RESOURCE_UNCOUNTED, "USED": USED,
        "STRUCTURE": STRUCTURE, "USAGES": USAGES,
        "EVIDENCE": EVIDENCE,
        "EFFECTS_OF_DRUG": EFFECTS_OF_DRUG, "EFFECTS_ON_TARGET": EFFECTS_ON_TARGET,
-       "EFFECT_EVIDENCE_OF_DRUG": EFFECT_EVIDENCE_OF_DRUG,
-       "EFFECT_TOTAL_OF_DRUG": EFFECT_TOTAL_OF_DRUG,
-       "EFFECT_TOTAL_ON_TARGET": EFFECT_TOTAL_ON_TARGET,
-       "EFFECT_EVIDENCE_ON_TARGET": EFFECT_EVIDENCE_ON_TARGET,
+       "EFFECT_SUMMARIES_OF_DRUG": EFFECT_SUMMARIES_OF_DRUG,
+       "EFFECT_SUMMARIES_ON_TARGET": EFFECT_SUMMARIES_ON_TARGET,
        "CLAIMS": CLAIMS, "PATIENT_TIMELINE": PATIENT_TIMELINE, "PATIENT_LABS": PATIENT_LABS,
        "CASE_REPORT": CASE_REPORT, "HOME": HOME, "SEARCH": SEARCH, "KIND": KIND,
        "DESCRIPTION": DESCRIPTION, "ONTOLOGY_DOCUMENT": ONTOLOGY_DOCUMENT,
