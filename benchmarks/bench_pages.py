@@ -41,6 +41,8 @@ PAGES: dict[str, tuple[str, dict[str, str]]] = {
     "home": ("/", HTML),
     "drug (tocilizumab, 95 effects)": ("/KGCASE_0000100", HTML),
     "class (IL-6 pathway inhibitor)": ("/KGCASE_0000040", HTML),
+    "finding or test (anti-dsDNA)": ("/KGCASE_0000149", HTML),
+    "value (certain)": ("/KGCASE_0000180", HTML),
     "patient (patient 1, 14 charts)": ("/case/cabrera-2016/patient/p1", HTML),
     "case report": ("/case/cabrera-2016", HTML),
     "measurement": ("/case/cabrera-2016/patient/p1/measurement/dsdna/M12", HTML),

@@ -85,6 +85,21 @@ def test_section_tables_mark_timeouts_errors_skips_and_wrong_answers(doc):
     assert "| kgcase-cold | 700 req/s, p99 25.0 ms | 700 req/s, p99 25.0 ms |" in text
 
 
+def test_runs_of_other_sizes_merge_into_one_section(doc):
+    """A large size measured in a run of its own is reported and plotted with the others."""
+    big = dict(doc, date="2026-01-02 00:00 UTC", command="python -m benchmarks scale --sizes 10",
+               json="benchmarks/results/scale-y.json",
+               settings=dict(doc["settings"], engines=["kgcase-cold", "virtuoso"]),
+               results=[_result(10, 0.1, rdflib=False)])
+    merged = report.merge([doc, big])
+    assert [r["n"] for r in merged["results"]] == [10, 100, 1000]
+    assert report.merge([doc]) is doc
+    text = report.section(merged, {"build": "b.png", "queries": "q.png"})
+    assert "N = 100, 1,000: run 2026-01-01 00:00 UTC" in text
+    assert "N = 10: run 2026-01-02 00:00 UTC" in text and "scale-y.json" in text
+    assert "| 10 | 8,000 |" in text
+
+
 def test_write_section_replaces_only_the_scale_section(tmp_path, doc):
     path = tmp_path / "benchmarks.md"
     path.write_text("# Benchmarks\n\n## Before\n\nkeep 1\n\n## After\n\nkeep 2\n")

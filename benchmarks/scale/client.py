@@ -23,7 +23,8 @@ RESULTS_JSON = {"Accept": "application/sparql-results+json"}
 CLIENT_GRACE_S = 10.0
 MAX_TIMEOUTS = 2
 #: Page kinds timed through kgcase: one path each (``bench_pages.PAGES``) of the seed case.
-PAGE_KINDS = ("home", "drug", "patient", "case report", "measurement")
+PAGE_KINDS = ("home", "drug", "class", "finding or test", "value", "patient", "case report",
+              "measurement")
 
 
 @dataclass

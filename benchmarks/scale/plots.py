@@ -50,6 +50,9 @@ def plot_build(doc: dict[str, Any], path: Path) -> None:
         _line(time_ax, ns, [r["build"]["stages"].get(stage) for r in results], stage)
     _line(time_ax, ns, [r["build"]["raw_bulk_load_s"] for r in results],
           "raw pyoxigraph bulk load", linestyle="--")
+    _line(time_ax, ns, [r["build"].get("raw_optimise_s") for r in results],
+          "raw pyoxigraph optimize", linestyle=":")
+    time_ax.axhline(600, color="grey", linewidth=0.8, linestyle="-.", label="10 minutes")
     _axes(time_ax, "Build time", "seconds", ns)
     time_ax.legend(fontsize=8)
     _line(rss_ax, ns, [r["build"]["peak_rss_mb"] for r in results], "kgcase build")

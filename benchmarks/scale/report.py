@@ -1,7 +1,7 @@
 """The scale run's outputs from its results dict: Markdown tables, the Scale section, plots.
 
 Pure functions of the dict that ``run`` writes as JSON, so a saved run can be re-rendered
-(``python -m benchmarks scale --from-json FILE``).
+(``python -m benchmarks scale --from-json FILE``), alone or with runs of other sizes.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from benchmarks.common import replace_section
 
 HEADING = "## Scale"
 ENGINES = ("kgcase-cold", "kgcase-warm", "oxigraph", "virtuoso", "kgcase-virtuoso", "rdflib")
-STAGES = ("ontology", "cases", "store")
+STAGES = ("ontology", "cases", "store", "optimise", "answers")
 ROW_CAP = 10000  # kgcase's max_rows and Virtuoso's ResultSetMaxRows: counts above are cut
 
 
@@ -23,6 +23,38 @@ def ms(value: float | None) -> str:
     if value is None:
         return "–"
     return f"{value:.1f}" if value < 100 else f"{value:,.0f}"
+
+
+RUN_KEYS = ("date", "machine", "command", "revision", "json", "took", "load_average")
+
+
+def merge(docs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Several saved runs as one (their sizes in order), each run's own details kept."""
+    if len(docs) == 1:
+        return docs[0]
+    merged = dict(docs[0])
+    merged["results"] = sorted((r for d in docs for r in d["results"]), key=lambda r: r["n"])
+    merged["runs"] = [{k: d.get(k) for k in RUN_KEYS} | {"sizes": [r["n"] for r in d["results"]]}
+                      for d in docs]
+    engines = [e for e in ENGINES if any(e in d["settings"]["engines"] for d in docs)]
+    merged["settings"] = dict(docs[0]["settings"], engines=engines)
+    return merged
+
+
+def _provenance(doc: dict[str, Any]) -> str:
+    """Which run measured what: when, where, at which commit, by which command."""
+    parts = []
+    for run in doc.get("runs", [doc]):
+        load = run.get("load_average") or []
+        sizes = ", ".join(f"{n:,}" for n in run.get("sizes", []))
+        parts.append(
+            (f"N = {sizes}: " if sizes else "")
+            + f"run {run['date']} on {run['machine']}, at commit {run.get('revision', '?')}, by "
+            f"`{run['command']}` ({run.get('took', '?')}"
+            + (f"; load average {load[0]:.1f} at the start, {load[-1]:.1f} at the end" if load
+               else "") + "). Raw results: `" + (run.get("json") or "benchmarks/results/")
+            + "`.")
+    return "\n\n".join(parts)
 
 
 def engines_of(doc: dict[str, Any]) -> list[str]:
@@ -69,7 +101,8 @@ def table(header: Iterable[str], rows: Iterable[Iterable[str]], numeric_from: in
 def build_table(doc: dict[str, Any]) -> str:
     header = ["N reports (+ seed)", "triples", "build total (s)",
               *(f"{s} stage (s)" for s in STAGES), "raw pyoxigraph bulk load (s)",
-              "peak RSS (MB)", "store on disk (MB)", "Virtuoso load (s)", "rdflib load (s)"]
+              "raw optimize (s)", "peak RSS (MB)", "store on disk (MB)", "Virtuoso load (s)",
+              "rdflib load (s)"]
     rows = []
     for r in doc["results"]:
         b, loads, skipped = r["build"], r.get("loads", {}), r.get("skipped", {})
@@ -77,13 +110,14 @@ def build_table(doc: dict[str, Any]) -> str:
                 for e in ("virtuoso", "rdflib")]
         rows.append([f"{r['n']:,}", f"{b['triples']:,}", f"{b['stages']['total']:.1f}",
                      *(f"{b['stages'].get(s, 0):.1f}" for s in STAGES),
-                     _seconds(b["raw_bulk_load_s"]), f"{b['peak_rss_mb']:,}",
+                     _seconds(b["raw_bulk_load_s"]), _seconds(b.get("raw_optimise_s"), "–"),
+                     f"{b['peak_rss_mb']:,}",
                      f"{b['store_mb']:,}", *load])
     return table(header, rows)
 
 
-def _seconds(value: float | None) -> str:
-    return "skipped (disk)" if value is None else f"{value:.1f}"
+def _seconds(value: float | None, missing: str = "skipped (disk)") -> str:
+    return missing if value is None else f"{value:.1f}"
 
 
 def query_table(doc: dict[str, Any]) -> str:
@@ -134,13 +168,9 @@ def lookups_table(doc: dict[str, Any]) -> str:
 def section(doc: dict[str, Any], images: dict[str, str]) -> str:
     """The "Scale" section of docs/benchmarks.md; ``images`` maps plot kind to its link."""
     s = doc["settings"]
-    load = doc.get("load_average", [])
     lines = [
         HEADING, "",
-        f"Run {doc['date']} on {doc['machine']}, at commit {doc.get('revision', '?')}, by "
-        f"`{doc['command']}` ({doc.get('took', '?')}"
-        + (f"; load average {load[0]:.1f} at the start, {load[-1]:.1f} at the end" if load
-           else "") + "). Raw results: `" + doc.get("json", "benchmarks/results/") + "`.",
+        _provenance(doc),
         "",
         "Each size N is N synthetic reports (`kgcase synth N --seed 7`) plus the seed cases of "
         "`cases/`, built by `kgcase build --no-cache` in a fresh data directory. The same data is "

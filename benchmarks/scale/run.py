@@ -68,12 +68,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "`kgcase synth N --seed 7`, written beforehand) instead of writing it")
     arg("--work", type=Path, help="keep the corpus, build and dump here (default: a temporary "
         "directory, removed); a build already there is reused")
-    arg("--from-json", type=Path, help="re-render a saved run instead of running")
+    arg("--from-json", type=Path, action="append",
+        help="re-render a saved run instead of running; given again, merge runs of other sizes")
 
 
 def main(args: argparse.Namespace, argv: list[str]) -> None:
     if args.from_json:
-        doc = json.loads(args.from_json.read_text())
+        doc = report.merge([json.loads(path.read_text()) for path in args.from_json])
     elif not args.sizes:
         raise SystemExit("--sizes is required (or --from-json)")
     else:
