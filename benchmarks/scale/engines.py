@@ -122,10 +122,12 @@ def _sized_ini(buffers: int, allowed: Path | None,
 
 @contextmanager
 def virtuoso(data_dir: Path, work: Path, *, timeout_s: float, buffers: int = 0,
-             bulk: Path | None = None, max_rows: int = 0) -> Iterator[tuple[Target, float]]:
+             bulk: Path | None = None, max_rows: int = 0,
+             consume: bool = False) -> Iterator[tuple[Target, float]]:
     """A fresh Virtuoso (``tests/remote/servers.py``), loaded graph by graph with ``load_remote``
     or, given the release's N-Quads ``bulk``, with Virtuoso's own bulk loader
-    (:func:`bulk_load_virtuoso`); yields it and the load time in seconds."""
+    (:func:`bulk_load_virtuoso`; ``consume``: delete ``bulk`` once split, for the disk space);
+    yields it and the load time in seconds."""
     parts = work / "virtuoso-load"
     with ExitStack() as stack:
         if buffers or bulk or max_rows:
@@ -137,7 +139,7 @@ def virtuoso(data_dir: Path, work: Path, *, timeout_s: float, buffers: int = 0,
                                   user=server.user, password=server.password,
                                   progress=False)["seconds"]
         else:
-            seconds = bulk_load_virtuoso(server, bulk, parts)
+            seconds = bulk_load_virtuoso(server, bulk, parts, consume=consume)
         base = server.endpoint.removesuffix("/sparql")
         timeout = (("timeout", str(int(timeout_s * 1000))),)
         descriptor = server.descriptor + (f"&row_limit={max_rows}" if max_rows else "")
@@ -169,7 +171,7 @@ def split_nquads(dump: Path, parts: Path, files: int) -> int:
 
 
 def bulk_load_virtuoso(server: servers.RemoteServer, dump: Path, parts: Path,
-                       retries: int = 3) -> float:
+                       retries: int = 3, *, consume: bool = False) -> float:
     """Load the N-Quads ``dump`` with ``ld_dir`` and one ``rdf_loader_run()`` per core, then
     ``checkpoint``. Parallel loaders can deadlock each other ("Transaction deadlock"): a file
     that failed is queued again and reloaded by one loader alone (quads are a set, so what it had
@@ -178,6 +180,8 @@ def bulk_load_virtuoso(server: servers.RemoteServer, dump: Path, parts: Path,
     started = time.perf_counter()
     loaders = max(2, os.cpu_count() or 2)
     lines = split_nquads(dump, parts, loaders)
+    if consume:
+        dump.unlink()
     isql = servers.require_program("isql-vt", "Debian virtuoso-opensource")
     where = f"127.0.0.1:{server.sql_port}"
 
