@@ -2,9 +2,11 @@
 
 Layout under the data directory::
 
-    stores/<release-id>/oxigraph/     the RocksDB store
-    stores/<release-id>/release.json  what the build produced
-    current -> stores/<release-id>    switched atomically when a build succeeds
+    stores/<release-id>/oxigraph/       the RocksDB store
+    stores/<release-id>/answers.sqlite  the named questions answered at build time
+    stores/<release-id>/links.sqlite    incoming links of much-linked terms (kgcase.links)
+    stores/<release-id>/release.json    what the build produced
+    current -> stores/<release-id>      switched atomically when a build succeeds
 """
 
 from __future__ import annotations
