@@ -181,3 +181,22 @@ def test_pages_effects_say_when_the_page_lists_only_some(tmp_path, monkeypatch, 
         assert (tally.effects, tally.patients, tally.at_most) == (2, 2, False)
     for text in (sparqltext.EFFECTS_OF_DRUG, sparqltext.EFFECTS_ON_TARGET):
         assert f"LIMIT {sparqltext.EFFECT_ROWS + 1} }}" in text  # the sub-select picks effects
+
+
+def _claim_row(i: int, role: str = "subject") -> dict[str, Node]:
+    iri = "https://w3id.org/kgcase/"
+    return {"claim": Node("uri", f"{iri}case/c{i}/claim/x"), "role": Node("literal", role),
+            "kind": Node("literal", "literature claim"),
+            "statement": Node("literal", f"claim {i}")}
+
+
+@pytest.mark.parametrize(("claims", "limited"), [(2, False), (3, True)])
+def test_pages_claims_say_when_the_page_lists_only_some(tmp_path, monkeypatch, claims, limited):
+    monkeypatch.setattr(sections, "CLAIM_ROWS", 3)  # (claim, role) pairs: one claim twice
+    rows = [_claim_row(i) for i in range(claims)] + [_claim_row(0, "object")]
+    with create_app({"data_dir": str(tmp_path)}).test_request_context():
+        found = sections.claims(rows, total=40000 if limited else 0)
+    listed = found.kinds["literature claim"]
+    assert found.limited is limited and len(listed) == 2  # c0 (twice) and c1 fit in 3 pairs
+    assert found.total == (40000 if limited else 3)  # named by 3 links when all are listed
+    assert f"LIMIT {sparqltext.CLAIM_ROWS + 1} }}" in sparqltext.CLAIMS

@@ -106,3 +106,28 @@ def test_effect_tallies_from_the_build_agree_with_the_listed_effects(
         else:
             assert (t.patients, t.reports) == (mine.patients, mine.reports)
     assert any(not t.at_most for t in some.tallies)
+
+
+def test_usages_found_through_expression_links_are_those_of_any_link(built_data_dir) -> None:
+    """USAGES finds the expression node through the predicates expressions are built of, not
+    every link into the resource; on the seed that finds the same usages for every ontology
+    term used in an expression (W3C vocabulary, typed by expression nodes, aside)."""
+    from kgcase.web.pages.sparqltext import EXPRESSION_LINK, USAGES
+
+    store = ox.Store.read_only(str(built_data_dir / "current" / "oxigraph"))
+    any_link = USAGES.replace(f"?x {EXPRESSION_LINK} ?s", "?x ?q ?s")
+    assert any_link != USAGES
+    used = {r["s"].value for r in store.query(
+        "SELECT DISTINCT ?s WHERE { ?x ?p ?s FILTER(isBlank(?x) && isIRI(?s)) }",
+        use_default_graph_as_union=True)}
+    w3c = ("http://www.w3.org/2002/07/owl#", "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+           "http://www.w3.org/2000/01/rdf-schema#", "http://www.w3.org/2001/XMLSchema#")
+    found = 0
+    for iri in sorted(used):
+        if iri.startswith(w3c):
+            continue
+        rows = [_rows(store.query(text, substitutions={ox.Variable("s"): ox.NamedNode(iri)},
+                                  use_default_graph_as_union=True)) for text in (USAGES, any_link)]
+        assert rows[0] == rows[1], iri
+        found += bool(rows[0])
+    assert found > 20

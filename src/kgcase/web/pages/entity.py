@@ -17,7 +17,7 @@ from kgcase.errors import QueryParameterError
 from kgcase.web.errors import NotAcceptableError
 from kgcase.web.negotiate import ResultFormat, choose_format, media_types
 from kgcase.web.pages import sparqltext as Q
-from kgcase.web.pages.describe import Entity, describe
+from kgcase.web.pages.describe import CLAIM_LINKS, Entity, describe
 from kgcase.web.pages.model import base_iri
 from kgcase.web.pages.patient import patient
 from kgcase.web.pages.respond import etag, html, json_twin, not_modified
@@ -164,7 +164,8 @@ def add_sections(entity: Entity, rows: dict[str, list[Row]]) -> None:
         if found.rows or mode == "drug":
             entity.sections["effects"] = found
     if "claims" in rows:
-        entity.sections["claims"] = claims(rows["claims"])
+        named = sum(i.count for i in entity.incoming if i.predicate.iri in CLAIM_LINKS)
+        entity.sections["claims"] = claims(rows["claims"], named)
     if "timeline" in rows:
         entity.sections["patient"] = patient(rows["timeline"], rows["labs"])
     if "case" in rows:

@@ -11,7 +11,7 @@ from kgcase.vocab import K
 from kgcase.web.pages.describe import Entity
 from kgcase.web.pages.model import DCTERMS, RDFS, Ref, node_ref, ref
 from kgcase.web.pages.runner import Row
-from kgcase.web.pages.sparqltext import EFFECT_ROWS
+from kgcase.web.pages.sparqltext import CLAIM_ROWS, EFFECT_ROWS
 
 
 @dataclass
@@ -226,8 +226,24 @@ def _tally(rows: list[Effect]) -> list[Tally]:
     return sorted(out, key=lambda t: (t.target.label.lower(), t.direction))
 
 
-def claims(rows: list[Row]) -> dict[str, list[Claim]]:
-    """Claims, approvals and hypotheses naming a resource (rows of ``CLAIMS``), by kind."""
+@dataclass
+class Claims:
+    """The claims, approvals and hypotheses a page lists, by kind; ``limited`` when more name
+    the resource, ``total``: how many links name it so (a claim can name it twice)."""
+
+    kinds: dict[str, list[Claim]]
+    limited: bool = False
+    total: int = 0
+
+
+def claims(rows: list[Row], total: int = 0) -> Claims:
+    """Claims, approvals and hypotheses naming a resource (rows of ``CLAIMS``), by kind;
+    ``total``: the count of the links by which they name it."""
+    pairs = {(row["claim"].value, row["role"].value) for row in rows}
+    limited = len(pairs) > CLAIM_ROWS  # the query reads one (claim, role) more than it lists
+    if limited:
+        kept = set(sorted(pairs)[:CLAIM_ROWS])
+        rows = [row for row in rows if (row["claim"].value, row["role"].value) in kept]
     found: dict[str, Claim] = {}
     for row in rows:
         key = row["claim"].value
@@ -252,8 +268,9 @@ def claims(rows: list[Row]) -> dict[str, list[Claim]]:
     for claim in sorted(found.values(), key=lambda c: c.claim.label):
         claim.references.sort(key=lambda r: (len(r), r))
         out[claim.kind].append(claim)
-    return {kind: out[kind] for kind in ("literature claim", "regulatory approval", "hypothesis")
-            if kind in out}
+    return Claims({kind: out[kind] for kind in ("literature claim", "regulatory approval",
+                                                "hypothesis") if kind in out},
+                  limited, max(total, len(pairs) if not limited else 0))
 
 
 def case_report(entity: Entity, rows: list[Row]) -> CaseReport:

@@ -18,12 +18,13 @@ PREFIX oio: <http://www.geneontology.org/formats/oboInOwl#>
 """
 
 #: Predicates inside an OWL class expression, a datatype restriction or an RDF list.
-EXPRESSION_PATH = (
+EXPRESSION_LINK = (
     "(owl:onProperty|owl:someValuesFrom|owl:allValuesFrom|owl:hasValue|owl:intersectionOf"
     "|owl:unionOf|owl:complementOf|owl:oneOf|owl:inverseOf|owl:onClass|owl:onDataRange"
     "|owl:onDatatype|owl:withRestrictions|owl:propertyChainAxiom|owl:members"
-    "|owl:distinctMembers|rdf:first|rdf:rest)*"
+    "|owl:distinctMembers|rdf:first|rdf:rest)"
 )
+EXPRESSION_PATH = EXPRESSION_LINK + "*"
 
 #: Most incoming links read as examples (their counts are always exact).
 INCOMING_SAMPLE = 400
@@ -117,11 +118,13 @@ SELECT ?s ?part ?b ?p ?o ?ol WHERE {{
 }}"""
 
 #: Where a resource is used inside class expressions: the named class (or property) whose
-#: axiom holds it, and that axiom's structure, to render it.
+#: axiom holds it, and that axiom's structure, to render it. The expression node is found
+#: through the predicates an expression is built of (not ``?x ?q ?s``, which read every link
+#: into the resource: 6 s for the value *certain* at 100 000 reports).
 USAGES = PREFIXES + f"""
 SELECT ?s ?root ?rl ?rp ?top ?b ?p ?o ?ol WHERE {{
   {{ SELECT DISTINCT ?s ?top WHERE {{
-       ?x ?q ?s FILTER(isBlank(?x)) ?top {EXPRESSION_PATH} ?x FILTER(isBlank(?top))
+       ?x {EXPRESSION_LINK} ?s FILTER(isBlank(?x)) ?top {EXPRESSION_PATH} ?x FILTER(isBlank(?top))
   }} LIMIT 100 }}
   ?root ?rp ?top FILTER(isIRI(?root))
   ?top {EXPRESSION_PATH} ?b FILTER(isBlank(?b)) ?b ?p ?o
@@ -218,16 +221,23 @@ SELECT ?s ?d ?dl ?t ?tl ?dir ?dirl ?kind ?n ?np ?nc WHERE {{
   {_SUMMARY_LABELS}
 }}"""
 
-#: Literature claims, approvals and hypotheses that name a resource: kept apart from what was
-#: observed in patients.
+#: Literature claims, approvals and hypotheses a page lists; one more is read to tell that there
+#: are more (a drug named by a claim in each of 100 000 reports has tens of thousands).
+CLAIM_ROWS = 200
+
+#: The first :data:`CLAIM_ROWS` literature claims, approvals and hypotheses that name a
+#: resource (a claim per role it gives the resource), with what the page shows of each: kept
+#: apart from what was observed in patients.
 CLAIMS = PREFIXES + f"""
 SELECT ?s ?claim ?role ?kind ?statement ?subj ?subjl ?obj ?objl ?dirl ?population ?region ?ref
        ?quote ?section ?case ?cl ?certl WHERE {{
-  {{ ?claim {_k("claimSubject")} ?s BIND("subject" AS ?role) }}
-  UNION {{ ?claim {_k("claimObject")} ?s BIND("object" AS ?role) }}
-  UNION {{ ?claim {_k("approvedDrug")} ?s BIND("approved drug" AS ?role) }}
-  UNION {{ ?claim {_k("approvedIndication")} ?s BIND("approved indication" AS ?role) }}
-  UNION {{ ?claim {_k("hypothesisConcerns")} ?s BIND("concerns" AS ?role) }}
+  {{ SELECT ?s ?claim ?role WHERE {{
+       {{ ?claim {_k("claimSubject")} ?s BIND("subject" AS ?role) }}
+       UNION {{ ?claim {_k("claimObject")} ?s BIND("object" AS ?role) }}
+       UNION {{ ?claim {_k("approvedDrug")} ?s BIND("approved drug" AS ?role) }}
+       UNION {{ ?claim {_k("approvedIndication")} ?s BIND("approved indication" AS ?role) }}
+       UNION {{ ?claim {_k("hypothesisConcerns")} ?s BIND("concerns" AS ?role) }}
+     }} LIMIT {CLAIM_ROWS + 1} }}
   OPTIONAL {{ ?claim rdfs:label ?statement }}
   BIND(IF(EXISTS {{ ?claim a {_k("Hypothesis")} }}, "hypothesis",
        IF(EXISTS {{ ?claim a {_k("RegulatoryApproval")} }}, "regulatory approval",
@@ -241,7 +251,7 @@ SELECT ?s ?claim ?role ?kind ?statement ?subj ?subjl ?obj ?objl ?dirl ?populatio
   OPTIONAL {{ ?claim {_k("describedIn")} ?case OPTIONAL {{ ?case rdfs:label ?cl }} }}
   OPTIONAL {{ ?claim prov:wasDerivedFrom ?ev . ?ev {_k("quote")} ?quote
              OPTIONAL {{ ?ev {_k("sectionName")} ?section }} }}
-}} LIMIT 2000"""
+}}"""
 
 #: A patient's time points, diagnoses, drug exposures and findings (the timeline).
 #: Every OPTIONAL is one pattern on a bound subject, so it stays a per-row lookup (docs/sparql.md,
