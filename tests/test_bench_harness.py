@@ -100,6 +100,14 @@ def test_runs_of_other_sizes_merge_into_one_section(doc):
     assert "| 10 | 8,000 |" in text
 
 
+def test_section_says_how_virtuoso_was_loaded_at_each_size(doc):
+    doc["results"][0]["load_methods"] = {"virtuoso": "load_remote"}
+    doc["results"][1]["load_methods"] = {"virtuoso": "bulk loader"}
+    text = report.section(doc, {"build": "b.png", "queries": "q.png"})
+    assert "`load_remote`, graph by graph (N = 100)" in text
+    assert "its bulk loader (`ld_dir`, `rdf_loader_run`) (N = 1,000)" in text
+
+
 def test_write_section_replaces_only_the_scale_section(tmp_path, doc):
     path = tmp_path / "benchmarks.md"
     path.write_text("# Benchmarks\n\n## Before\n\nkeep 1\n\n## After\n\nkeep 2\n")

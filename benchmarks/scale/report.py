@@ -179,7 +179,7 @@ def section(doc: dict[str, Any], images: dict[str, str]) -> str:
         "store, Virtuoso 7.2 (`tests/remote/servers.py`, "
         + (f"`NumberOfBuffers` {s['virtuoso_buffers']:,}, "
            f"{s['virtuoso_buffers'] * 8 / 2**20:.1f} GB" if s.get("virtuoso_buffers") else
-           "its test buffers") + ", loaded with `load_remote`) and the rdflib endpoint of "
+           "its test buffers") + f", {_virtuoso_loads(doc)}) and the rdflib endpoint of "
         f"`bench_service.py` (N-Quads in memory; skipped above {s['rdflib_max_triples']:,} "
         "triples). Client and servers share the machine.",
         "",
@@ -187,7 +187,9 @@ def section(doc: dict[str, Any], images: dict[str, str]) -> str:
         f"![Build cost against N]({images['build']})", "",
         "### Named queries", "",
         f"p50 / p99 latency in ms of {s['repeat']} sequential requests per named query and "
-        "engine, timed-out requests included (a series stops after two). *kgcase-cold*: "
+        "engine, timed-out requests included (a series stops after two), each timed by the "
+        "client from sending the request to the last byte of the answer (HTTP included, the "
+        "client's parse of the answer not). *kgcase-cold*: "
         "`/api/queries/<name>` with the result cache off (`--cache-entries 0`) and different "
         "parameter values per request: the query's example first, then values drawn from the "
         "built store (e.g. the drugs that have exposures); *answers with rows* counts the "
@@ -212,6 +214,21 @@ def section(doc: dict[str, Any], images: dict[str, str]) -> str:
         lookups_table(doc), "",
     ]
     return "\n".join(lines)
+
+
+def _virtuoso_loads(doc: dict[str, Any]) -> str:
+    """How Virtuoso was loaded at each size, e.g. "loaded with its bulk loader (N = 10,000)"."""
+    sizes: dict[str, list[str]] = {}
+    for r in doc["results"]:
+        method = r.get("load_methods", {}).get("virtuoso")
+        if method:
+            sizes.setdefault(method, []).append(f"{r['n']:,}")
+    if not sizes:
+        return "loaded with `load_remote`"
+    names = {"bulk loader": "its bulk loader (`ld_dir`, `rdf_loader_run`)",
+             "load_remote": "`load_remote`, graph by graph"}
+    return "loaded with " + " and ".join(
+        f"{names.get(m, m)} (N = {', '.join(ns)})" for m, ns in sizes.items())
 
 
 def write_section(path: Path, text: str) -> None:
