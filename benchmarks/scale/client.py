@@ -88,18 +88,16 @@ def run_series(session: requests.Session, target: Target, query: NamedQuery,
     series = Series()
     for params in values:
         args = request_args(target, query, params)
+        failed: tuple[str, int | None, str] | None = None
         started = time.perf_counter()
         try:
             response = session.request(**args, timeout=timeout_s + CLIENT_GRACE_S)
-            took = time.perf_counter() - started  # the body is read: the last byte is in
-            outcome, rows, message = classify(response)
         except requests.Timeout:
-            took = time.perf_counter() - started
-            outcome, rows, message = "timeout", None, "client time limit"
+            failed = "timeout", None, "client time limit"
         except requests.RequestException as exc:
-            took = time.perf_counter() - started
-            outcome, rows, message = "error", None, str(exc)[:200]
-        series.ms.append(took * 1000)
+            failed = "error", None, str(exc)[:200]
+        series.ms.append((time.perf_counter() - started) * 1000)  # the body is read by now
+        outcome, rows, message = failed or classify(response)
         series.outcomes.append(outcome)
         series.rows.append(rows)
         series.message = series.message or message

@@ -153,9 +153,10 @@ def effects(rows: list[Row], mode: str, summary_rows: list[Row] | None = None) -
             windows[key] = (_months(row, "fromm"), _months(row, "tom"))
             found[key] = _effect(row)
     limited = len(found) > EFFECT_ROWS  # the query reads one effect more than it lists
-    for effect in list(found.values())[:EFFECT_ROWS]:
+    listed = list(found.values())[:EFFECT_ROWS]
+    for effect in listed:
         effect.sources = sorted(sources[effect.effect.iri].values(), key=lambda s: s.ref.iri)
-    ordered = sorted(list(found.values())[:EFFECT_ROWS], key=lambda e: (
+    ordered = sorted(listed, key=lambda e: (
         e.target.label.lower(), e.target.iri, e.patient.label, e.kind != "stated",
         *windows.get(e.effect.iri, (-1e9, -1e9)), e.effect.iri))
     groups: dict[str, EffectGroup] = {}
