@@ -31,7 +31,8 @@ class ConfigError(KgcaseError):
 
 
 _KIND_NAMES = {int: "an integer", float: "a number", str: "a string"}
-_MINIMUM = {"workers": 1, "threads": 1, "processes": 1, "timeout_s": 0.1, "update_timeout_s": 0.1}
+_MINIMUM = {"workers": 1, "page_workers": 1, "threads": 1, "processes": 1, "timeout_s": 0.1,
+            "update_timeout_s": 0.1, "max_query_depth": 1}
 #: hyper (in granian) answers a bare 414 to a request target of 65 535 bytes or more.
 _MAXIMUM = {"max_url_bytes": 65000}
 
@@ -58,11 +59,27 @@ class Settings:
         "queries", "Directory of named queries (`*.rq`) served under /api/queries."
     )
     workers: int = _setting(
-        4, "Query worker processes; a query that overruns is killed together with its worker."
+        4, "Query worker processes for ad-hoc SPARQL (/sparql, the editor), run at a lower CPU "
+        "priority; a query that overruns is killed together with its worker."
+    )
+    page_workers: int = _setting(
+        2, "Query worker processes for pages and named queries, apart from `workers`, so that "
+        "heavy ad-hoc queries never hold them."
+    )
+    client_queries: int = _setting(
+        2, "Ad-hoc SPARQL queries one client address may run at once (429 beyond; 0: no limit)."
+    )
+    queue_length: int = _setting(
+        4, "Ad-hoc SPARQL queries that may wait for a busy `workers` pool (503 at once beyond; "
+        "0: any number, each for at most `timeout_s`)."
+    )
+    worker_memory_mb: int = _setting(
+        1024, "Memory one query worker may use, in MiB (RLIMIT_DATA); a query past it is "
+        "stopped with a 422 that says so, and its worker replaced (0: no limit)."
     )
     threads: int = _setting(
-        8, "HTTP threads per HTTP process (granian); requests beyond `workers` wait for a free "
-        "worker."
+        32, "HTTP threads per HTTP process (granian); a thread mostly waits on a query worker, "
+        "and ad-hoc queries hold at most `workers` + `queue_length` of them."
     )
     processes: int = _setting(
         1, "HTTP processes sharing the port, each with its own `threads`, `workers` and result "
@@ -73,6 +90,13 @@ class Settings:
     )
     max_rows: int = _setting(
         10000, "Most rows (or triples) returned; beyond, the header `X-KGCase-Truncated: true`."
+    )
+    max_answer_bytes: int = _setting(
+        16777216, "Most bytes of rows in one answer (about: terms as text); beyond, the answer is "
+        "cut with `X-KGCase-Truncated: true` and `X-KGCase-Truncated-By: bytes` (0: no limit)."
+    )
+    max_query_depth: int = _setting(
+        100, "Deepest nesting of groups, brackets and parentheses in a query (400 beyond)."
     )
     max_body_bytes: int = _setting(1048576, "Largest request body accepted (413 beyond).")
     max_url_bytes: int = _setting(

@@ -107,7 +107,8 @@ def test_from_a_local_file_reads_nothing(live_server):
 
 
 def _health(server) -> dict:
-    return requests.get(server.url + "/api/health", timeout=10).json()["workers"]
+    workers = requests.get(server.url + "/api/health", timeout=10).json()["workers"]
+    return workers["sparql"] | {"inline": workers["pages"]["inline"]}
 
 
 def test_runaway_query_is_killed_while_others_are_served(live_server):

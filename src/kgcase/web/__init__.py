@@ -46,7 +46,7 @@ def create_app(config: Mapping[str, Any] | Settings | None = None) -> Flask:
 
 def start_workers(app: Flask) -> None:
     """Start the query worker processes now rather than on the first query."""
-    app.extensions[EXTENSION].pool.start()
+    app.extensions[EXTENSION].start()
 
 
 def stop_workers(app: Flask) -> None:

@@ -211,8 +211,8 @@ def openapi() -> Response:
 
 @bp.get("/health")
 def health() -> Response:
-    """Liveness, the release served and the worker pool (pids, kills)."""
+    """Liveness, the release served and the worker pools (pids, kills, refusals)."""
     service = get_service()
     release = service.watcher.current()
-    return jsonify({"ok": True, "release": release.id, "workers": service.pool.status(),
+    return jsonify({"ok": True, "release": release.id, "workers": service.status(),
                     "queries": len(get_catalogue())})

@@ -60,6 +60,19 @@ class ServiceBusyError(KgcaseError):
     status = 503
 
 
+class QueryTooLargeError(KgcaseError):
+    """A query whose answer or working memory is past the service's limits: asking again will
+    not help, so this is the client's error (422), not a 503."""
+
+    status = 422
+
+
+class TooManyRequestsError(KgcaseError):
+    """A client that already runs as many ad-hoc queries as one client may (429)."""
+
+    status = 429
+
+
 class UnauthorizedError(KgcaseError):
     """A missing or wrong admin token on the update endpoint."""
 
@@ -85,8 +98,8 @@ def render_error(message: str, status: int, headers: dict[str, str] | None = Non
     else:
         body, mimetype = message + "\n", "text/plain"
     response = Response(body, status=status, mimetype=mimetype, headers=headers)
-    if status == 503:
-        response.headers["Retry-After"] = "5"
+    if status in (429, 503):
+        response.headers["Retry-After"] = "1" if status == 429 else "5"
     if status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="kgcase update"'
     return response

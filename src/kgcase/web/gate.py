@@ -1,25 +1,27 @@
-"""The safety gate: parse a request with rdflib's SPARQL parser before anything runs it.
+"""The safety gate: decide what a request's SPARQL may do, on the text the engine will run.
 
-Oxigraph has an HTTP client and would follow ``SERVICE <…>`` by itself, so a query is parsed and
-its algebra walked here, in the web process, before it reaches a worker:
+A request's text is first normalised (:func:`kgcase.web.lexer.normalise`: comments removed,
+escapes decoded, nesting bounded), and from then on that text is the only one: the gate decides on
+it and the engine runs it, so no comment or escape can read one way to the gate and another to the
+engine (docs/security.md). On it, rdflib's SPARQL parser and an algebra walk decide that
 
-* an update (``INSERT``, ``LOAD`` …) sent as a query is refused;
+* an update (``INSERT``, ``LOAD`` …) sent as a query is refused; a text with no query at all
+  (empty, comments, ``PREFIX`` lines) is a syntax error;
 * every ``SERVICE`` (also inside sub-queries, ``OPTIONAL``, with a prefixed name or a variable) is
-  refused unless its IRI is on the allow-list — a variable never is;
+  refused unless its IRI is on the allow-list — a variable never is — and the parse must find as
+  many ``SERVICE`` clauses as the lexer saw ``SERVICE`` keywords, or the query is refused;
 * the form (SELECT/ASK/CONSTRUCT/DESCRIBE) picks the formats offered, the dataset clause decides
-  how the default graph is built, and ``NOW()``, ``RAND()``, ``UUID()`` or ``BNODE()`` make a
-  query uncacheable.
+  how the default graph is built.
 
-Text inside strings, IRIs and comments never counts: this is a real parse, not a search.
+rdflib's parse is pure-Python CPU (1–3 ms, and seconds for a large text) and its parser is not
+thread-safe, so the web process never runs it for a request: :func:`prepare_query` only
+normalises and scans the text, and a text that needs the parse has it done by the query worker
+that then runs it, inside that worker's time limit (``Job.gate``). Most queries need none:
+a text (normalised, case-folded) with none of ``service``, ``from``, ``load`` cannot hold a
+SERVICE or dataset clause, so nothing the gate decides depends on its parse. A text with
+``now``, ``rand``, ``uuid`` or ``bnode`` anywhere is not cached.
 
-Parsing with rdflib costs 1–3 ms of pure-Python CPU, and rdflib's parser is not thread-safe, so
-it runs under a lock. Most queries skip it: :func:`quick_check` lets a query through *unparsed*
-when its text (after ``\\u`` escapes, case-folded) contains none of ``service``, ``from``,
-``now``, ``rand``, ``uuid``, ``bnode``. Such a text cannot hold a SERVICE clause or a dataset
-clause, nor a volatile function, so nothing the gate decides depends on it; the worker's engine
-parses it and tells its form. This only ever sends *more* queries to the full parse.
-
-:func:`quick_check` also marks a query ``bounded`` when its whole text is a SELECT or ASK of one
+:func:`prepare_query` also marks a query ``bounded`` when its whole text is a SELECT or ASK of one
 triple pattern — ``SELECT ?p ?o WHERE { <x> ?p ?o } LIMIT 10`` — with no variable twice, and
 nothing else but ``PREFIX`` lines: no ``FILTER``, ``DISTINCT``, ``ORDER BY``, ``OFFSET``, comment or
 escape. The engine streams such a query from one index range, one step per row, so reading the
@@ -42,8 +44,10 @@ from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import URIRef
 
+from kgcase.errors import KgcaseError
 from kgcase.store.remote import boolean_bindings
 from kgcase.web.errors import QueryRefusedError, QuerySyntaxError
+from kgcase.web.lexer import normalise
 
 QueryForm = Literal["select", "ask", "construct", "describe"]
 _FORMS: dict[str, QueryForm] = {
@@ -53,9 +57,10 @@ _FORMS: dict[str, QueryForm] = {
     "DescribeQuery": "describe",
 }
 _VOLATILE = {"Builtin_NOW", "Builtin_RAND", "Builtin_UUID", "Builtin_STRUUID", "Builtin_BNODE"}
-#: A query whose text holds none of these (case-folded) needs no parse here (see above).
-_TRIGGERS = ("service", "from", "now", "rand", "uuid", "bnode")
-_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+#: A query whose text holds none of these (case-folded) needs no parse (see above).
+_TRIGGERS = ("service", "from", "load")
+#: A query whose text holds one of these is not cached (NOW(), RAND(), UUID(), BNODE()).
+_VOLATILE_WORDS = ("now", "rand", "uuid", "bnode")
 _RDFLIB = threading.Lock()  # rdflib's pyparsing grammar is not safe across threads
 
 # The one-pattern queries marked ``bounded``: the text matches as a whole, or not at all. The
@@ -73,7 +78,7 @@ _ONE_PATTERN = re.compile(
 
 @dataclass(frozen=True)
 class CheckedQuery:
-    """What the gate learnt about a query it let through."""
+    """What the gate learnt about a query it let through, and the text to run."""
 
     form: QueryForm | None  # None: not parsed here; the engine will tell
     has_dataset: bool  # FROM / FROM NAMED in the query itself
@@ -84,11 +89,36 @@ class CheckedQuery:
     sliced: bool = False  # LIMIT or OFFSET on the outer query
     ordered: bool = False  # ORDER BY on the outer query
     bounded: bool = False  # one streamed triple pattern: safe to run without a time limit
+    text: str = ""  # the normalised text: what the engine runs (set by prepare_query)
+    parse: bool = False  # rdflib's parse is still due: the worker does it before running
+    service_words: int = 0  # SERVICE keywords the lexer saw, held against the parse
 
     @property
     def pageable(self) -> bool:
         """Can the API page it by adding LIMIT and OFFSET (a SELECT in a fixed order)?"""
         return self.form == "select" and self.ordered and not self.sliced
+
+
+def prepare_query(raw: str, *, max_depth: int = 100) -> CheckedQuery:
+    """Normalise a request's query and say what is left to check; no parse happens here.
+
+    :raises QuerySyntaxError: the text cannot be normalised (400, see :mod:`kgcase.web.lexer`).
+
+    >>> prepare_query("SELECT ?p ?o WHERE { <urn:x> ?p ?o }").parse
+    False
+    >>> prepare_query("SELECT * WHERE { # x\\rSERVICE <urn:x> { ?s ?p ?o } }").parse
+    True
+    """
+    normalised = normalise(raw, max_depth=max_depth)
+    text = normalised.text
+    folded = text.casefold()
+    return CheckedQuery(
+        form=None, has_dataset=False,
+        cacheable=not any(word in folded for word in _VOLATILE_WORDS),
+        bounded=one_pattern(text), text=text,
+        parse=any(word in folded for word in _TRIGGERS),
+        service_words=normalised.service_words,
+    )
 
 
 def _walk(node: Any, found: dict[str, list[Any]]) -> None:
@@ -126,27 +156,6 @@ def _refuse_services(terms: list[Any], allowed: frozenset[str]) -> tuple[str, ..
     return tuple(iris)
 
 
-def _unescape(match: re.Match[str]) -> str:
-    try:
-        return chr(int(match.group(1) or match.group(2), 16))
-    except (ValueError, OverflowError):
-        return "service"  # an invalid escape: let the full parse judge the text
-
-
-def quick_check(text: str) -> CheckedQuery | None:
-    """Let ``text`` through unparsed if it cannot hold what the gate looks for, else ``None``.
-
-    >>> quick_check("SELECT ?p ?o WHERE { <urn:x> ?p ?o }").form is None
-    True
-    >>> quick_check("SELECT * WHERE { SERVI\\u0043E <urn:x> { ?s ?p ?o } }") is None
-    True
-    """
-    folded = _ESCAPE.sub(_unescape, text).casefold()
-    if any(word in folded for word in _TRIGGERS):
-        return None
-    return CheckedQuery(form=None, has_dataset=False, cacheable=True, bounded=one_pattern(text))
-
-
 def one_pattern(text: str) -> bool:
     """Is ``text`` a SELECT or ASK of a single triple pattern, with no variable twice?
 
@@ -171,29 +180,62 @@ def _translate(parsed: Any, translate: Any) -> Any:
         raise QuerySyntaxError(f"the query cannot be resolved: {exc}") from None
 
 
+_UPDATE_REFUSED = (
+    "SPARQL Update is not accepted at /sparql: the endpoint is read-only (the graph changes only "
+    "through `kgcase build`, or /sparql/update when an admin token is configured)"
+)
+
+
+def _parse(parse: Any, text: str) -> Any:
+    """``parse(text)`` under the lock; a parse that recurses too deep is the client's 400."""
+    try:
+        return parse(text)
+    except RecursionError:
+        raise QuerySyntaxError(
+            "the query nests too deeply to be parsed: flatten it (fewer nested groups or "
+            "parentheses)"
+        ) from None
+
+
+def _no_query(exc: ParseException, text: str) -> KgcaseError:
+    """The error for a text that is not a query: a refused update, or a syntax error."""
+    try:
+        update = _parse(parseUpdate, text)
+    except ParseException:
+        return QuerySyntaxError(f"SPARQL syntax error: {exc}")
+    if not update.get("request"):
+        return QuerySyntaxError(
+            "the request holds no query (only white space, comments or PREFIX lines): "
+            "send a SELECT, ASK, CONSTRUCT or DESCRIBE query"
+        )
+    return QueryRefusedError(_UPDATE_REFUSED)
+
+
 @lru_cache(maxsize=4096)
-def check_query(text: str, allowed_services: frozenset[str] = frozenset()) -> CheckedQuery:
-    """Parse ``text`` as a SPARQL query and apply the rules above.
+def check_query(text: str, allowed_services: frozenset[str] = frozenset(),
+                service_words: int | None = None) -> CheckedQuery:
+    """Parse ``text`` (normalised) as a SPARQL query and apply the rules above.
+
+    ``service_words`` is how many ``SERVICE`` keywords the lexer saw in the text; the parse must
+    find as many SERVICE clauses, or the two readings disagree and the query is refused.
 
     :raises QuerySyntaxError: the text is not a SPARQL query (400).
     :raises QueryRefusedError: it is an update, or calls a SERVICE not on the list (403).
     """
     with _RDFLIB:
         try:
-            parsed = parseQuery(text)
+            parsed = _parse(parseQuery, text)
         except ParseException as exc:
-            try:
-                parseUpdate(text)
-            except ParseException:
-                raise QuerySyntaxError(f"SPARQL syntax error: {exc}") from None
-            raise QueryRefusedError(
-                "SPARQL Update is not accepted at /sparql: the endpoint is read-only "
-                "(the graph changes only through `kgcase build`, or /sparql/update when an "
-                "admin token is configured)"
-            ) from None
+            raise _no_query(exc, text) from None
         algebra = _translate(parsed, translateQuery).algebra
     found: dict[str, list[Any]] = {"services": [], "volatile": []}
     _walk(algebra, found)
+    if service_words is not None and len(found["services"]) != service_words:
+        raise QueryRefusedError(
+            f"the query is refused: it holds {service_words} SERVICE keyword(s) outside strings "
+            f"and IRIs, but parses to {len(found['services'])} SERVICE call(s); write SERVICE "
+            "only as a keyword, separated from the names around it by white space"
+        )
     return CheckedQuery(
         form=_FORMS[algebra.name],
         has_dataset=bool(algebra.get("datasetClause")),
@@ -203,6 +245,7 @@ def check_query(text: str, allowed_services: frozenset[str] = frozenset()) -> Ch
         booleans=tuple(sorted(boolean_bindings(algebra))),
         sliced=algebra.p.name == "Slice",
         ordered=_outer_order(algebra.p),
+        text=text,
     )
 
 
@@ -213,21 +256,28 @@ def _outer_order(node: CompValue) -> bool:
     return node.name == "OrderBy"
 
 
-def check_update(text: str) -> None:
-    """Parse ``text`` as a SPARQL Update; refuse ``LOAD`` (files, network) and any ``SERVICE``.
+def check_update(text: str, *, service_words: int | None = None,
+                 load_words: int | None = None) -> None:
+    """Parse ``text`` (normalised) as a SPARQL Update; refuse ``LOAD`` (files, network) and any
+    ``SERVICE``, and a text whose keywords the parse does not account for.
 
-    :raises QuerySyntaxError: not a SPARQL Update (400).
+    :raises QuerySyntaxError: not a SPARQL Update, or one with no operation (400).
     :raises QueryRefusedError: it loads a document or calls a remote endpoint (403).
     """
     with _RDFLIB:
         try:
-            parsed = parseUpdate(text)
+            parsed = _parse(parseUpdate, text)
         except ParseException as exc:
             raise QuerySyntaxError(f"SPARQL Update syntax error: {exc}") from None
+        if not parsed.get("request"):
+            raise QuerySyntaxError(
+                "the update holds no operation (only white space, comments or PREFIX lines)"
+            )
         update = _translate(parsed, translateUpdate)
-    for operation in update.algebra:
-        if operation.name == "Load":
-            raise QueryRefusedError("LOAD is refused: the update endpoint reads no file or URL")
+    if load_words or any(operation.name == "Load" for operation in update.algebra):
+        raise QueryRefusedError("LOAD is refused: the update endpoint reads no file or URL")
     found: dict[str, list[Any]] = {"services": [], "volatile": []}
     _walk(list(update.algebra), found)
+    if service_words:
+        raise QueryRefusedError("SERVICE is refused in an update: it calls no other endpoint")
     _refuse_services(found["services"], frozenset())

@@ -37,11 +37,15 @@ from kgcase.links import StoredLinks
 from kgcase.store import Release, is_remote, release_dir
 from kgcase.store.embedded import CURRENT
 from kgcase.store.sparql_json import table_json_bytes
-from kgcase.web.executor import WorkerPool
-from kgcase.web.gate import CheckedQuery, check_query
+from kgcase.web.executor import ClientSlots, WorkerPool
+from kgcase.web.gate import CheckedQuery
+from kgcase.web.sandbox import Confinement
 from kgcase.web.worker import Job, Outcome, Term
 
 EXTENSION = "kgcase"
+#: Added to the niceness of the ad-hoc query workers, so that pages and named queries, and the
+#: web process itself, get the CPU first while heavy ad-hoc queries run.
+ADHOC_NICE = 10
 
 
 @dataclass(frozen=True)
@@ -186,6 +190,9 @@ class Plan:
     representation: str = ""  # how the caller renders the outcome (part of the ETag only)
     max_rows: int | None = None  # read at most this many rows (default: the max_rows setting)
     answer: AnswerRequest | None = None  # the build's table to read it from, if it has one
+    #: The address of the client of an ad-hoc query (/sparql, the editor): it runs on the
+    #: workers of ad-hoc queries, within that client's share. None: a page or named query.
+    client: str | None = None
 
     def key(self, release_id: str, max_rows: int) -> str:
         """A digest of everything the outcome depends on."""
@@ -222,7 +229,17 @@ class QueryService:
                 f"store {settings.store!r}: give sparql+http(s)://… (docs/deploy.md), or leave "
                 "it empty for the embedded store of data_dir")
         self.watcher = ReleaseWatcher(Path(settings.data_dir), settings.store)
-        self.pool = WorkerPool(settings.workers)
+        #: Workers may open no network connection unless they must: to reach a remote store, or
+        #: a SERVICE endpoint on the allow-list (docs/security.md).
+        self.network_closed = not settings.store and not settings.allowed_services
+        confinement = Confinement(no_network=self.network_closed,
+                                  memory_mb=settings.worker_memory_mb)
+        #: Pages and named queries, on workers of their own: ad-hoc queries never hold them.
+        self.pool = WorkerPool(settings.page_workers, confinement, name="page")
+        #: Ad-hoc SPARQL, at a lower CPU priority, with bounded waiting and a share per client.
+        self.adhoc = WorkerPool(settings.workers, replace(confinement, nice=ADHOC_NICE),
+                                name="sparql", max_waiting=settings.queue_length)
+        self.clients = ClientSlots(settings.client_queries)
         self.cache = ResultCache(settings.cache_entries, settings.cache_max_bytes)
         self.tables = PerRelease(AnswerTables.open)
         self.links = PerRelease(StoredLinks.open)
@@ -232,10 +249,6 @@ class QueryService:
         """Answer ``plan`` from the cache, the answer tables or a worker; 304-able when the
         ETag matches."""
         release = self.watcher.current()
-        if plan.checked.form is None and is_remote(release.path):
-            # A remote store gets only what rdflib parses as standard SPARQL (no DEFINE …).
-            plan = replace(plan, checked=check_query(plan.sparql,
-                                                     self.settings.allowed_services))
         max_rows = plan.max_rows or self.settings.max_rows
         key = plan.key(release.id, max_rows)
         etag = None
@@ -255,6 +268,10 @@ class QueryService:
             bindings=plan.bindings, values_binding=plan.values_binding,
             timeout_s=self.settings.timeout_s,
             form=plan.checked.form, booleans=plan.checked.booleans, answer=plan.answer,
+            # A remote store gets only what rdflib parses as standard SPARQL (no DEFINE …).
+            gate=plan.checked.parse or (plan.checked.form is None and is_remote(release.path)),
+            allowed_services=tuple(sorted(self.settings.allowed_services)),
+            service_words=plan.checked.service_words, max_bytes=self.settings.max_answer_bytes,
         )
         outcome = None
         if plan.answer is not None:
@@ -264,7 +281,10 @@ class QueryService:
                 outcome = None  # run it on the store
         if outcome is None and plan.checked.bounded and not is_remote(release.path):
             outcome = self.pool.run_inline(job)
-        if outcome is None:
+        if outcome is None and plan.client is not None:
+            with self.clients.slot(plan.client):
+                outcome = self.adhoc.run(job, timeout_s=self.settings.timeout_s)
+        elif outcome is None:
             outcome = self.pool.run(job, timeout_s=self.settings.timeout_s)
         if not plan.checked.cacheable:
             return Answer(outcome, release.id, etag)
@@ -294,8 +314,19 @@ class QueryService:
             self._graphs = {release.path: json.loads(outcome.body)}
         return release, self._graphs[release.path]
 
+    def status(self) -> dict[str, Any]:
+        """Both pools' counts, for ``/api/health``."""
+        return {"sparql": self.adhoc.status(), "pages": self.pool.status(),
+                "clients_refused": self.clients.refused, "network_closed": self.network_closed}
+
+    def start(self) -> None:
+        """Start both pools' workers now rather than on first use."""
+        self.pool.start()
+        self.adhoc.start()
+
     def close(self) -> None:
         self.pool.close()
+        self.adhoc.close()
 
 
 def get_service() -> QueryService:
@@ -314,8 +345,11 @@ def to_response(answer: Answer, content_type: str, body: bytes | None = None) ->
     if answer.outcome is None:
         return Response(status=304, headers=headers)
     if answer.outcome.truncated:
+        settings = get_service().settings
         headers["X-KGCase-Truncated"] = "true"
-        headers["X-KGCase-Row-Limit"] = str(get_service().settings.max_rows)
+        headers["X-KGCase-Truncated-By"] = answer.outcome.truncated_by or "rows"
+        headers["X-KGCase-Row-Limit"] = str(settings.max_rows)
+        headers["X-KGCase-Byte-Limit"] = str(settings.max_answer_bytes)
     if answer.outcome.precomputed:
         headers["X-KGCase-Precomputed"] = "true"
     content = answer.outcome.body if body is None else body

@@ -23,7 +23,7 @@ from kgcase.web.errors import (
     UnsupportedMediaTypeError,
     UriTooLongError,
 )
-from kgcase.web.gate import check_query, quick_check
+from kgcase.web.gate import prepare_query
 from kgcase.web.negotiate import (
     GRAPH_OFFERS,
     SELECT_OFFERS,
@@ -144,27 +144,21 @@ def query_endpoint() -> Response:
         release, graphs = service.graphs()
         body = describe_service(request.base_url, graphs, release, service.settings, fmt.key)
         return Response(body, content_type=fmt.content_type, headers={"Vary": "Accept"})
-    allowed = service.settings.allowed_services
-    checked = quick_check(sparql) or check_query(sparql, allowed)
+    checked = prepare_query(sparql, max_depth=service.settings.max_query_depth)
+    if not checked.text.strip():
+        raise QuerySyntaxError("the query is empty (or only comments): send a SPARQL query")
     formats = choose_formats(checked.form, params)
     dataset = "default-graph-uri" in params or "named-graph-uri" in params
     plan = Plan(
-        sparql=sparql,
+        sparql=checked.text,
         checked=checked,
         select_fmt=formats["select"].key if formats["select"] else None,
         graph_fmt=formats["graph"].key if formats["graph"] else None,
         default_graphs=_graph_iris(params, "default-graph-uri") if dataset else None,
         named_graphs=_graph_iris(params, "named-graph-uri") if dataset else None,
+        client=request.remote_addr or "",
     )
     conditional = request.headers.get("If-None-Match") if request.method != "POST" else None
-    try:
-        answer = service.answer(plan, if_none_match=conditional)
-    except QuerySyntaxError as engine_error:
-        if checked.form is None:  # not parsed here: refuse an update as one (403), and add
-            try:                  # rdflib's message, often clearer (undeclared prefixes)
-                check_query(sparql, allowed)
-            except QuerySyntaxError as exc:
-                raise QuerySyntaxError(f"{engine_error}\n(rdflib's parser: {exc})") from None
-        raise
+    answer = service.answer(plan, if_none_match=conditional)
     fmt = formats[answer.outcome.form] if answer.outcome else None  # the worker checked it
     return to_response(answer, fmt.content_type if fmt else "")

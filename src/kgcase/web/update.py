@@ -5,7 +5,8 @@ undefined behaviour in RocksDB). It is applied copy-on-write: the current releas
 into a new release directory, the update runs there in a one-shot process (killed past
 ``update_timeout_s``), and ``current`` is switched to it only on success — the same atomic swap a
 build does. The next ``kgcase build`` starts again from the case files, so an update is a patch for
-a curator in a hurry, not a second source of truth. ``LOAD`` and ``SERVICE`` are refused.
+a curator in a hurry, not a second source of truth. ``LOAD`` and ``SERVICE`` are refused by the
+gate, in that process, on the normalised text it then applies; the process has no network.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from kgcase.store import Release, switch_current
 from kgcase.store.embedded import prune_releases
 from kgcase.web.errors import (
     QueryFailedError,
+    QueryRefusedError,
     QuerySyntaxError,
     QueryTimeoutError,
     ServiceBusyError,
@@ -34,7 +36,7 @@ from kgcase.web.errors import (
     UnsupportedMediaTypeError,
 )
 from kgcase.web.executor import SPAWN
-from kgcase.web.gate import check_update
+from kgcase.web.lexer import normalise
 from kgcase.web.service import get_service
 from kgcase.web.worker import apply_update
 
@@ -127,7 +129,8 @@ def run_update(text: str) -> Release:
         except EOFError:
             raise QueryFailedError("the update process died; nothing changed") from None
         if reply[0] != "ok":
-            error = QuerySyntaxError if reply[1] == "syntax" else QueryFailedError
+            error = {"syntax": QuerySyntaxError, "refused": QueryRefusedError}.get(
+                reply[1], QueryFailedError)
             raise error(reply[2])
         done = True
     finally:
@@ -148,8 +151,9 @@ def update_endpoint() -> Response:
     """Apply one SPARQL Update (admin token required) as a new release."""
     service = get_service()
     _check_token(service.settings.admin_token)
-    text = _read_update()
-    check_update(text)
+    # The gate's parse (LOAD and SERVICE refused) runs in the update's own process, on this
+    # normalised text, which is also the text applied (kgcase.web.worker.apply_update).
+    text = normalise(_read_update(), max_depth=service.settings.max_query_depth).text
     with _one_at_a_time(Path(service.settings.data_dir), service.settings.timeout_s):
         release = run_update(text)
     return Response(f"update applied: release {release.id}, {release.triples} triples\n",

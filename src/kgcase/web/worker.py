@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import ctypes
 import json
+import os
 import signal
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -22,6 +23,8 @@ from kgcase.answers.table import AnswerRequest
 from kgcase.store.binding import bind_values
 from kgcase.store.remote import RemoteRefusedError, RemoteStore, RemoteStoreError, is_remote
 from kgcase.store.sparql_json import TRIPLE_COLUMNS, Term, binding_json, table_json
+from kgcase.web.errors import QueryRefusedError, QuerySyntaxError
+from kgcase.web.sandbox import Confinement, confine
 
 #: Format keys (see ``negotiate.py``) -> pyoxigraph serialisers.
 RESULTS_FORMATS = {
@@ -62,6 +65,11 @@ class Job:
     # What the gate's parse found, so that a remote store need not parse the text again:
     form: str | None = None  # select | ask | construct | describe; None: not parsed
     booleans: tuple[str, ...] = ()  # variables bound to a boolean expression (when form is set)
+    #: The gate's parse is still due (kgcase.web.gate): done here, before the query runs.
+    gate: bool = False
+    allowed_services: tuple[str, ...] = ()
+    service_words: int = 0  # SERVICE keywords the lexer saw, held against the parse
+    max_bytes: int = 0  # most bytes of rows read (0: no limit); beyond, the answer is cut
     #: Where the release's answer tables hold this answer, if they hold this query's text (a
     #: materialised named query; read by the web process, :func:`kgcase.web.service.from_tables`).
     answer: AnswerRequest | None = None
@@ -75,6 +83,7 @@ class Outcome:
     form: str = "select"  # select | ask | graph
     fmt: str = "json"
     truncated: bool = False
+    truncated_by: str = ""  # rows | bytes: which limit cut the answer
     count: int = 0
     precomputed: bool = False  # read from the build's answer tables (kgcase.answers)
     #: Of a precomputed answer: its columns, and its rows as the API's plain JSON array text.
@@ -111,12 +120,53 @@ def _format(job: Job, form: str) -> str:
     return fmt
 
 
-def execute(store: ox.Store | RemoteStore, job: Job) -> Outcome:
-    """Run ``job`` on ``store``; read at most ``max_rows + 1`` rows to detect truncation.
+def gated(job: Job) -> Job:
+    """``job`` after the gate's parse: refused, or with what the parse found.
 
-    :raises JobError: the engine rejected the query or could not read the store, or the
-        answer's kind has no acceptable format.
+    :raises JobError: the text is not a query (``syntax``), or is refused (``refused``).
     """
+    from kgcase.web.gate import check_query  # rdflib: imported only where it runs
+
+    try:
+        checked = check_query(job.sparql, frozenset(job.allowed_services), job.service_words)
+    except QueryRefusedError as exc:
+        raise JobError("refused", str(exc)) from None
+    except QuerySyntaxError as exc:
+        raise JobError("syntax", str(exc)) from None
+    return replace(job, gate=False, form=checked.form, booleans=checked.booleans,
+                   union_default_graph=not checked.has_dataset)
+
+
+def _engine_syntax_error(job: Job, message: str) -> JobError:
+    """The engine's syntax error, or a refusal if the text is an update sent as a query."""
+    if job.form is None:
+        from kgcase.web.gate import check_query
+
+        try:
+            check_query(job.sparql)
+        except QueryRefusedError as exc:
+            return JobError("refused", str(exc))
+        except QuerySyntaxError as exc:  # the engine says where; rdflib says which prefix
+            if "namespace prefix" in str(exc):
+                return JobError("syntax", f"{message} ({str(exc).split(': ', 1)[-1]} is not "
+                                "declared: add a PREFIX line for it)")
+    return JobError("syntax", message)
+
+
+def _row_bytes(row: Any) -> int:
+    """About what a row (a solution or a triple) weighs once serialised."""
+    return sum(len(getattr(term, "value", "")) + 40 for term in row if term is not None)
+
+
+def execute(store: ox.Store | RemoteStore, job: Job) -> Outcome:
+    """Run ``job`` on ``store``; read at most ``max_rows + 1`` rows to detect truncation, and
+    rows of at most about ``max_bytes``.
+
+    :raises JobError: the gate refused the query, the engine rejected it or could not read the
+        store, or the answer's kind has no acceptable format.
+    """
+    if job.gate:
+        job = gated(job)
     options = _query_options(job)
     sparql = job.sparql
     remote = isinstance(store, RemoteStore)
@@ -125,6 +175,7 @@ def execute(store: ox.Store | RemoteStore, job: Job) -> Outcome:
         store.timeout_s = job.timeout_s
         if job.form is not None:
             options.update(form=job.form, booleans=frozenset(job.booleans))
+    weight, by_bytes = 0, False
     try:
         if job.bindings and job.values_binding and not remote:
             sparql = bind_values(sparql, dict(job.bindings))
@@ -143,16 +194,27 @@ def execute(store: ox.Store | RemoteStore, job: Job) -> Outcome:
         for item in result:
             if len(rows) > job.max_rows:
                 break
+            if job.max_bytes:
+                weight += _row_bytes(item)
+                if weight > job.max_bytes:
+                    by_bytes = True
+                    break
             rows.append(item)
     except SyntaxError as exc:
-        raise JobError("syntax", str(exc)) from None
+        raise _engine_syntax_error(job, str(exc)) from None
     except (OSError, RemoteStoreError) as exc:
         raise JobError("store", str(exc)) from None
     except RemoteRefusedError as exc:
         raise JobError("refused", str(exc)) from None
     except ValueError as exc:
         raise JobError("eval", str(exc)) from None
-    truncated = len(rows) > job.max_rows
+    if by_bytes and not rows:
+        raise JobError("too-large", f"the answer's first {'row' if form == 'select' else 'triple'}"
+                       f" alone is larger than the {job.max_bytes}-byte answer limit (setting "
+                       "max_answer_bytes): select fewer or shorter values, e.g. SUBSTR(?text, 1, "
+                       "1000)")
+    truncated = by_bytes or len(rows) > job.max_rows
+    truncated_by = "bytes" if by_bytes else "rows" if truncated else ""
     rows = rows[: job.max_rows]
     if isinstance(result, ox.QuerySolutions):
         columns = [v.value for v in result.variables]
@@ -169,7 +231,8 @@ def execute(store: ox.Store | RemoteStore, job: Job) -> Outcome:
                            [dict(zip(TRIPLE_COLUMNS, t, strict=True)) for t in rows])
     else:
         body = ox.serialize(rows, format=GRAPH_FORMATS[fmt]) or b""
-    return Outcome(body, form, fmt, truncated=truncated, count=len(rows))
+    return Outcome(body, form, fmt, truncated=truncated, truncated_by=truncated_by,
+                   count=len(rows))
 
 
 class ReleaseStores:
@@ -202,10 +265,33 @@ def die_with_parent() -> None:
         libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
-def serve_jobs(conn: Connection) -> None:
-    """Worker main loop: read a job, answer it, until the pipe closes."""
+#: rdflib's parser recurses a few dozen frames per nesting level; the lexer bounds the nesting
+#: (setting max_query_depth), and at 20 000 frames a depth of 200 parses (docs/security.md).
+RECURSION_LIMIT = 20_000
+
+
+def _start_worker(confinement: Confinement, error_path: str | None) -> None:
+    """Die with the parent, write errors to ``error_path``, and confine this process."""
     die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the web process's to handle
+    if error_path:  # the engine's last words (an allocation failure) are read by the pool
+        fd = os.open(error_path, os.O_WRONLY | os.O_APPEND)
+        os.dup2(fd, 2)
+        os.close(fd)
+    sys.setrecursionlimit(RECURSION_LIMIT)
+    confine(confinement)
+
+
+def serve_jobs(conn: Connection, confinement: Confinement = Confinement(),  # noqa: B008
+               error_path: str | None = None) -> None:
+    """Worker main loop: read a job, answer it, until the pipe closes."""
+    try:
+        _start_worker(confinement, error_path)
+    except OSError as exc:
+        conn.send(("error", "confine", f"the query worker cannot confine itself: {exc}"))
+        return
+    import kgcase.web.gate  # noqa: F401  (rdflib's grammar, built before the first query)
+
     stores = ReleaseStores()
     while True:
         try:
@@ -220,6 +306,8 @@ def serve_jobs(conn: Connection) -> None:
             reply: tuple[Any, ...] = ("ok", execute(store, job))
         except JobError as exc:
             reply = ("error", exc.kind, str(exc))
+        except MemoryError:
+            reply = ("error", "memory", "")
         # The worker must outlive any engine failure to keep serving; the web process turns
         # this into a 500 (not a 400): nothing here blames the client.
         except Exception as exc:
@@ -228,10 +316,16 @@ def serve_jobs(conn: Connection) -> None:
 
 
 def apply_update(source: str, target: str, update: str, conn: Connection) -> None:
-    """Copy release ``source`` to ``target`` (a cheap RocksDB backup), apply ``update`` there and
-    report the new triple counts. Runs in a one-shot process the web process can kill."""
-    die_with_parent()
+    """Check ``update`` (normalised) with the gate, copy release ``source`` to ``target`` (a
+    cheap RocksDB backup), apply ``update`` there and report the new triple counts. Runs in a
+    one-shot process that the web process can kill, with no network."""
     try:
+        _start_worker(Confinement(), None)
+        from kgcase.web.gate import check_update
+        from kgcase.web.lexer import normalise
+
+        words = normalise(update)
+        check_update(update, service_words=words.service_words, load_words=words.load_words)
         ox.Store.read_only(f"{source}/oxigraph").backup(f"{target}/oxigraph")
         store = ox.Store(f"{target}/oxigraph")
         store.update(update)
@@ -239,7 +333,9 @@ def apply_update(source: str, target: str, update: str, conn: Connection) -> Non
                   for g in store.named_graphs() if isinstance(g, ox.NamedNode)}
         store.flush()
         conn.send(("ok", len(store), graphs))
-    except SyntaxError as exc:
+    except QueryRefusedError as exc:
+        conn.send(("error", "refused", str(exc)))
+    except (SyntaxError, QuerySyntaxError) as exc:
         conn.send(("error", "syntax", str(exc)))
     except (OSError, ValueError) as exc:
         conn.send(("error", "store", str(exc)))

@@ -16,7 +16,7 @@ from kgcase.iris import CurieError, expand_curie
 from kgcase.web.api import ServedQuery, get_catalogue
 from kgcase.web.binding import bind_with_values
 from kgcase.web.errors import UnknownQueryError
-from kgcase.web.gate import check_query, quick_check
+from kgcase.web.gate import prepare_query
 from kgcase.web.pages import sparqltext as Q
 from kgcase.web.pages.entity import resource_kind
 from kgcase.web.pages.model import Ref, Value, first_labels, literal, ref
@@ -221,8 +221,9 @@ def editor_page() -> Response:
 def run_editor_query(text: str) -> Table:
     """Run a user's query as ``/sparql`` would (gate, time limit, row cap); a table back."""
     service = get_service()
-    checked = quick_check(text) or check_query(text, service.settings.allowed_services)
-    plan = Plan(sparql=text, checked=checked, select_fmt="json", graph_fmt="json")
+    checked = prepare_query(text, max_depth=service.settings.max_query_depth)
+    plan = Plan(sparql=checked.text, checked=checked, select_fmt="json", graph_fmt="json",
+                client=request.remote_addr or "")
     table = result_table(service.answer(plan).outcome)
     graph = table.form == "graph"
     formats = (("turtle", "Turtle"), ("ntriples", "N-Triples"), ("rdfxml", "RDF/XML"),
