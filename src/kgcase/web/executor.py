@@ -193,8 +193,13 @@ class WorkerPool:
                     "wait for one; retry later"
                 )
             self._waiting += 1
+        deadline = time.monotonic() + timeout_s
         try:
-            return self._idle.get(timeout=max(timeout_s, 0.001))
+            while True:
+                worker = self._idle.get(timeout=max(deadline - time.monotonic(), 0.001))
+                if worker.process.is_alive():
+                    return worker
+                self._replace(worker)  # died while idle (killed from outside): not this query's
         except queue.Empty:
             raise ServiceBusyError(
                 f"all {self.size} {self.name} workers stayed busy for {timeout_s:g} s; "

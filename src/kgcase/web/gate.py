@@ -99,6 +99,10 @@ class CheckedQuery:
         return self.form == "select" and self.ordered and not self.sliced
 
 
+_PROLOGUE_ONLY = re.compile(
+    rf"\s*(?:(?:PREFIX\s+(?:[A-Za-z][\w.-]*)?:|BASE)\s*{_IRI}\s*)*", re.IGNORECASE)
+
+
 def prepare_query(raw: str, *, max_depth: int = 100) -> CheckedQuery:
     """Normalise a request's query and say what is left to check; no parse happens here.
 
@@ -111,6 +115,11 @@ def prepare_query(raw: str, *, max_depth: int = 100) -> CheckedQuery:
     """
     normalised = normalise(raw, max_depth=max_depth)
     text = normalised.text
+    if _PROLOGUE_ONLY.fullmatch(text):
+        raise QuerySyntaxError(
+            "the request holds no query (only white space, comments or PREFIX lines): "
+            "send a SELECT, ASK, CONSTRUCT or DESCRIBE query"
+        )
     folded = text.casefold()
     return CheckedQuery(
         form=None, has_dataset=False,
@@ -203,7 +212,7 @@ def _no_query(exc: ParseException, text: str) -> KgcaseError:
         update = _parse(parseUpdate, text)
     except ParseException:
         return QuerySyntaxError(f"SPARQL syntax error: {exc}")
-    if not update.get("request"):
+    if "request" not in update:  # CompValue.get() answers the key itself when it is missing
         return QuerySyntaxError(
             "the request holds no query (only white space, comments or PREFIX lines): "
             "send a SELECT, ASK, CONSTRUCT or DESCRIBE query"
@@ -269,7 +278,7 @@ def check_update(text: str, *, service_words: int | None = None,
             parsed = _parse(parseUpdate, text)
         except ParseException as exc:
             raise QuerySyntaxError(f"SPARQL Update syntax error: {exc}") from None
-        if not parsed.get("request"):
+        if "request" not in parsed:
             raise QuerySyntaxError(
                 "the update holds no operation (only white space, comments or PREFIX lines)"
             )

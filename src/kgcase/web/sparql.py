@@ -145,8 +145,6 @@ def query_endpoint() -> Response:
         body = describe_service(request.base_url, graphs, release, service.settings, fmt.key)
         return Response(body, content_type=fmt.content_type, headers={"Vary": "Accept"})
     checked = prepare_query(sparql, max_depth=service.settings.max_query_depth)
-    if not checked.text.strip():
-        raise QuerySyntaxError("the query is empty (or only comments): send a SPARQL query")
     formats = choose_formats(checked.form, params)
     dataset = "default-graph-uri" in params or "named-graph-uri" in params
     plan = Plan(

@@ -202,6 +202,9 @@ def execute(store: ox.Store | RemoteStore, job: Job) -> Outcome:
             rows.append(item)
     except SyntaxError as exc:
         raise _engine_syntax_error(job, str(exc)) from None
+    except PermissionError as exc:  # the sandbox refused a socket: SERVICE or LOAD got this far
+        raise JobError("refused", f"the query tried to open a network connection, which a "
+                       f"query worker may not ({exc}); SERVICE calls are refused") from None
     except (OSError, RemoteStoreError) as exc:
         raise JobError("store", str(exc)) from None
     except RemoteRefusedError as exc:
@@ -339,3 +342,5 @@ def apply_update(source: str, target: str, update: str, conn: Connection) -> Non
         conn.send(("error", "syntax", str(exc)))
     except (OSError, ValueError) as exc:
         conn.send(("error", "store", str(exc)))
+    except Exception as exc:  # reported to the client as a 500, without a traceback in the log
+        conn.send(("error", "internal", f"{type(exc).__name__}: {exc}"))
