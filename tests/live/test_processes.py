@@ -68,7 +68,8 @@ def two_process_server(tmp_path_factory: pytest.TempPathFactory):
     data_dir = tmp_path_factory.mktemp("processes-data")
     build_release(data_dir)
     with run_server(data_dir, tmp_path_factory.mktemp("processes-logs"), "--processes", "2",
-                    "--admin-token", ADMIN_TOKEN, "--timeout-s", "60") as server:
+                    "--admin-token", ADMIN_TOKEN, "--timeout-s", "60",
+                    "--client-queries", "0") as server:  # 8 at once from one address
         yield server
 
 

@@ -216,7 +216,7 @@ def test_too_long_get_query_is_414(live_server):
 
 
 @pytest.mark.parametrize(("method", "kwargs", "message"), [
-    ("get", {"params": {"query": "SELECT * WHERE { ?s ?p }"}}, "error at 1:25"),
+    ("get", {"params": {"query": "SELECT * WHERE { ?s ?p }"}}, "line 1, column 24"),
     ("get", {"params": {"query": "SELECT * FROM <urn:g> WHERE { ?s ?p }"}}, "line:1, col:"),
     ("post", {"data": {"default-graph-uri": CASE_GRAPH}}, "no 'query'"),
     ("get", {"params": [("query", COUNT), ("query", COUNT)]}, "more than one"),

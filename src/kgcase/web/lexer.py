@@ -102,16 +102,19 @@ def _decode_iri(token: str, text: str, offset: int) -> str:
     return re.sub(_HEX_ESCAPE, one, token)
 
 
-def normalise(text: str, *, max_depth: int = 100) -> Normalised:
+def normalise(text: str, *, max_depth: int = 100,
+              anchors: list[tuple[int, int]] | None = None) -> Normalised:
     """The text the gate checks and the engine runs (see the module docstring).
 
     :raises QuerySyntaxError: an escape that is not a character, or is outside a string or an
         IRI; a text still holding an escape sequence; nesting deeper than ``max_depth`` (400).
     """
     parts: list[str] = []
-    depth = deepest = services = loads = 0
+    depth = deepest = services = loads = written = 0
     for match in _TOKENS.finditer(text):
         kind, token = match.lastgroup, match.group(0)
+        if anchors is not None:  # where each token starts in the output and in the input
+            anchors.append((written, match.start()))
         if kind in ("long", "short"):
             token = _decode_string(token, text, match.start())
         elif kind == "iri":
@@ -140,6 +143,7 @@ def normalise(text: str, *, max_depth: int = 100) -> Normalised:
             services += word == "SERVICE"
             loads += word == "LOAD"
         parts.append(token)
+        written += len(token)
     normalised = "".join(parts)
     left = ESCAPE.search(normalised)
     if left is not None:
@@ -149,3 +153,60 @@ def normalise(text: str, *, max_depth: int = 100) -> Normalised:
             "write the text without it"
         )
     return Normalised(normalised, deepest, services, loads)
+
+
+_ENGINE_POSITION = re.compile(r"^error at (\d+):(\d+): ")
+_DELIMITERS = set("{}()[],;.")
+#: Characters of the offending line shown on either side of the caret.
+_CONTEXT = 60
+
+
+def _token_before(text: str, offset: int) -> int:
+    """The start of the last token that ends before ``offset``."""
+    end = offset
+    while end > 0 and text[end - 1].isspace():
+        end -= 1
+    if end == 0:
+        return 0
+    start = end - 1
+    if text[start] in _DELIMITERS:
+        return start
+    while start > 0 and not text[start - 1].isspace() and text[start - 1] not in _DELIMITERS:
+        start -= 1
+    return start
+
+
+def locate(message: str, raw: str, max_depth: int = 100) -> str:
+    """The engine's syntax error ``error at L:C: …`` about the normalised text, restated at the
+    place in the request's own text ``raw``, with the line and a caret under it.
+
+    Oxigraph reports the furthest position its parser reached, which is past the offending
+    token when white space or the end of the text follows it; the caret goes to that token.
+
+    >>> print(locate("error at 1:25: expected one of LATERAL, SERVICE", "SELECT * WHERE { ?s ?p }"))
+    SPARQL syntax error at line 1, column 24: expected one of LATERAL, SERVICE
+      SELECT * WHERE { ?s ?p }
+                             ^
+    """
+    found = _ENGINE_POSITION.match(message)
+    if found is None:
+        return message
+    anchors: list[tuple[int, int]] = []
+    text = normalise(raw, max_depth=max_depth, anchors=anchors).text
+    line, column = int(found.group(1)), int(found.group(2))
+    starts = [0] + [i + 1 for i, char in enumerate(text) if char == "\n"]
+    offset = min(starts[min(line, len(starts)) - 1] + column - 1, len(text))
+    if offset >= len(text) or offset == 0 or text[offset - 1].isspace():
+        offset = _token_before(text, offset)
+    at = max(i for i, (written, _) in enumerate(anchors) if written <= offset) if anchors else 0
+    written, start = anchors[at] if anchors else (0, 0)
+    place = min(start + offset - written, len(raw))
+    row = raw.count("\n", 0, place) + 1
+    line_start = raw.rfind("\n", 0, place) + 1
+    line_end = raw.find("\n", place)
+    shown = raw[line_start:len(raw) if line_end < 0 else line_end]
+    col = place - line_start
+    left = max(col - _CONTEXT, 0)
+    excerpt = "".join(" " if c.isspace() else c for c in shown[left:col + _CONTEXT])
+    return (f"SPARQL syntax error at line {row}, column {col + 1}: "
+            f"{message[found.end():]}\n  {excerpt}\n  {' ' * (col - left)}^")

@@ -24,6 +24,7 @@ from kgcase.web.errors import (
     UriTooLongError,
 )
 from kgcase.web.gate import prepare_query
+from kgcase.web.lexer import locate
 from kgcase.web.negotiate import (
     GRAPH_OFFERS,
     SELECT_OFFERS,
@@ -157,6 +158,10 @@ def query_endpoint() -> Response:
         client=request.remote_addr or "",
     )
     conditional = request.headers.get("If-None-Match") if request.method != "POST" else None
-    answer = service.answer(plan, if_none_match=conditional)
+    try:
+        answer = service.answer(plan, if_none_match=conditional)
+    except QuerySyntaxError as exc:  # the engine read the normalised text: say where in theirs
+        raise QuerySyntaxError(locate(str(exc), sparql, service.settings.max_query_depth)
+                               ) from None
     fmt = formats[answer.outcome.form] if answer.outcome else None  # the worker checked it
     return to_response(answer, fmt.content_type if fmt else "")

@@ -15,8 +15,9 @@ from kgcase.errors import KgcaseError, QueryParameterError
 from kgcase.iris import CurieError, expand_curie
 from kgcase.web.api import ServedQuery, get_catalogue
 from kgcase.web.binding import bind_with_values
-from kgcase.web.errors import UnknownQueryError
+from kgcase.web.errors import QuerySyntaxError, UnknownQueryError
 from kgcase.web.gate import prepare_query
+from kgcase.web.lexer import locate
 from kgcase.web.pages import sparqltext as Q
 from kgcase.web.pages.entity import resource_kind
 from kgcase.web.pages.model import Ref, Value, first_labels, literal, ref
@@ -224,7 +225,12 @@ def run_editor_query(text: str) -> Table:
     checked = prepare_query(text, max_depth=service.settings.max_query_depth)
     plan = Plan(sparql=checked.text, checked=checked, select_fmt="json", graph_fmt="json",
                 client=request.remote_addr or "")
-    table = result_table(service.answer(plan).outcome)
+    try:
+        outcome = service.answer(plan).outcome
+    except QuerySyntaxError as exc:
+        raise QuerySyntaxError(locate(str(exc), text, service.settings.max_query_depth)
+                               ) from None
+    table = result_table(outcome)
     graph = table.form == "graph"
     formats = (("turtle", "Turtle"), ("ntriples", "N-Triples"), ("rdfxml", "RDF/XML"),
                ("jsonld", "JSON-LD")) if graph else (("csv", "CSV"), ("tsv", "TSV"),
