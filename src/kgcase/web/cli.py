@@ -27,7 +27,7 @@ from kgcase.store.sparql_json import plain_value
 from kgcase.web import create_app, serve
 from kgcase.web.api import table
 from kgcase.web.binding import bind_with_values
-from kgcase.web.gate import check_query
+from kgcase.web.gate import check_query, prepare_query
 from kgcase.web.service import Plan, QueryService
 
 F = Callable[..., Any]
@@ -150,14 +150,14 @@ def query_command(sparql: str | None, file: Any, name: str | None, params: tuple
             answer = answer_request(catalogue[name], bindings)
         elif params:
             raise click.UsageError("--param is only for a named query (--name)")
-        text = sparql if sparql is not None else file.read()
+        text = prepare_query(sparql if sparql is not None else file.read()).text
         checked = check_query(text, settings.allowed_services)
         if endpoint:
             _run_remote(endpoint, bind_with_values(text, bindings), checked.form, fmt)
             return
         plan = Plan(text, checked, "json", "turtle", bindings=tuple(sorted(bindings.items())),
                     values_binding=True, answer=answer)
-        service = QueryService(replace(settings, workers=1))  # one query: one worker
+        service = QueryService(replace(settings, workers=1, page_workers=1))  # one query
         try:
             outcome = service.answer(plan).outcome
         finally:
