@@ -24,7 +24,7 @@ from flask import Blueprint, Response, current_app, jsonify, request, url_for
 
 from kgcase.answers.plan import answer_request
 from kgcase.errors import QueryFileError, QueryParameterError
-from kgcase.queries import NamedQuery, load_catalogue
+from kgcase.queries import NamedQuery, load_catalogue, whole_number
 from kgcase.store.sparql_json import plain_value
 from kgcase.web.errors import (
     NotAcceptableError,
@@ -82,12 +82,6 @@ class Page:
         return f"\nLIMIT {self.limit + 1}\nOFFSET {self.offset}\n"
 
 
-def _whole(name: str, text: str, low: int, high: int) -> int:
-    if not (text.isascii() and text.isdigit() and low <= int(text) <= high):
-        raise QueryParameterError(f"{name}={text!r}: give a whole number from {low} to {high}")
-    return int(text)
-
-
 def requested_page(name: str, served: ServedQuery, args: Any, max_rows: int) -> Page | None:
     """The page asked for by ``_limit`` / ``_offset``, or ``None`` for the whole answer.
 
@@ -99,8 +93,8 @@ def requested_page(name: str, served: ServedQuery, args: Any, max_rows: int) -> 
         raise QueryParameterError(
             f"{name} cannot be paged: only a SELECT with ORDER BY and no LIMIT or OFFSET of its "
             f"own can; leave out {LIMIT_PARAM} and {OFFSET_PARAM}")
-    limit = _whole(LIMIT_PARAM, args.get(LIMIT_PARAM, str(max_rows)), 1, max_rows)
-    offset = _whole(OFFSET_PARAM, args.get(OFFSET_PARAM, "0"), 0, 10**12)
+    limit = whole_number(LIMIT_PARAM, args.get(LIMIT_PARAM, str(max_rows)), 1, max_rows)
+    offset = whole_number(OFFSET_PARAM, args.get(OFFSET_PARAM, "0"), 0, 10**12)
     return Page(limit, offset)
 
 

@@ -13,6 +13,7 @@ from flask import Response, current_app, jsonify, request
 
 from kgcase.errors import KgcaseError, QueryParameterError
 from kgcase.iris import CurieError, expand_curie
+from kgcase.queries import whole_number
 from kgcase.web.api import ServedQuery, get_catalogue
 from kgcase.web.binding import bind_with_values
 from kgcase.web.errors import UnknownQueryError
@@ -26,6 +27,8 @@ from kgcase.web.service import Plan, get_service
 from kgcase.web.worker import Outcome
 
 MAX_QUERY_CHARS = 200
+#: The most hits ``/api/search`` gives (``limit``).
+SEARCH_LIMIT = 50
 EXAMPLES = "kgcase_pages_examples"
 EDITOR_START = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX kg: <https://w3id.org/kgcase/>
@@ -162,8 +165,7 @@ def _direct(text: str) -> Hit | None:
 def search_api() -> Response:
     """``/api/search?q=…``: autocomplete over labels and synonyms; each hit carries its IRI."""
     text = request.args.get("q", "")
-    raw = request.args.get("limit", "12")
-    limit = min(max(int(raw), 1), 50) if raw.isdigit() else 12
+    limit = whole_number("limit", request.args.get("limit", "12"), 1, SEARCH_LIMIT)
     hits = search(text, limit=limit)
     return jsonify({"ok": True, "q": text, "results": [h.__dict__ for h in hits]})
 

@@ -1,0 +1,72 @@
+"""Findings of the security review of ``kgcase serve`` with its defaults, held over real HTTP.
+
+Each test failed before its fix: malformed values gave 500 with a traceback, absolute URLs came
+from the Host header, JSON answers were sniffable, errors echoed whole headers, and the public
+health check listed process ids.
+"""
+
+from __future__ import annotations
+
+import pytest
+import requests
+
+pytestmark = pytest.mark.live
+
+
+def get(server, path: str, **kwargs) -> requests.Response:
+    return requests.get(server.url + path, timeout=10, **kwargs)
+
+
+def _log_lines(server) -> list[str]:
+    assert server.logs is not None
+    return [line for name in ("stdout.log", "stderr.log")
+            for line in (server.logs / name).read_text(errors="replace").splitlines()]
+
+
+# --- 1. malformed values are a 400 naming the parameter, never a 500 --------------------------
+
+MALFORMED = [
+    ("/api/queries/measurements_above?test=KGCASE:%00", "'test'", "U+0000"),
+    ("/api/queries/measurements_above?test=KGCASE:a%7Fb", "'test'", "U+007F"),
+    ("/api/queries/patient_diagnoses?case=http://x/%00", "'case'", "U+0000"),
+    ("/api/queries/patient_diagnoses?case=http://x/a%C2%85b", "'case'", "U+0085"),
+    ("/api/queries/drug_patients?label=a%00b", "'label'", "U+0000"),
+    ("/api/queries/drug_patients?label=x&min_patients=%C2%B2", "'min_patients'", "0-9"),
+    ("/api/queries/drug_patients?label=x&min_patients=%D9%A1%D9%A2", "'min_patients'", "0-9"),
+    ("/api/queries/measurements_above?threshold=%D9%A1", "'threshold'", "0-9"),
+    ("/api/queries/measurements_above?threshold=1e5", "'threshold'", "0-9"),
+    ("/api/queries/measurements_above?after=%EF%BC%92013-01-01", "'after'", "YYYY-MM-DD"),
+    ("/api/queries/patient_diagnoses?_limit=%C2%B2", "_limit=", "from 1 to 50"),
+    ("/api/queries/patient_diagnoses?_limit=" + "9" * 5000, "_limit=", "from 1 to 50"),
+    ("/api/queries/patient_diagnoses?_offset=%D9%A1", "_offset=", "whole number"),
+    ("/api/search?limit=%C2%B2", "limit=", "from 1 to 50"),
+    ("/api/search?limit=abc", "limit=", "from 1 to 50"),
+    ("/api/search?limit=" + "9" * 5000, "limit=", "from 1 to 50"),
+]
+
+
+@pytest.mark.parametrize(("path", "name", "allowed"), MALFORMED)
+def test_malformed_values_are_a_400_naming_the_parameter(live_server, path, name, allowed):
+    before = len(_log_lines(live_server))
+    r = get(live_server, path)
+    assert r.status_code == 400, r.text
+    error = r.json()["error"]
+    assert name in error and allowed in error
+    assert len(error) < 400  # the value is quoted, not pasted whole
+    lines = _log_lines(live_server)
+    assert len(lines) - before <= 1, lines[before:]
+    assert not any("Traceback" in line for line in lines)
+
+
+def test_a_malformed_value_in_a_query_form_is_a_400_page(live_server):
+    r = get(live_server, "/queries/measurements_above?test=KGCASE:%00&run=1",
+            headers={"Accept": "text/html"})
+    assert r.status_code == 400
+    assert "U+0000" in r.text
+
+
+def test_well_formed_values_still_answer(live_server):
+    assert get(live_server, "/api/search?q=a&limit=3").status_code == 200
+    r = get(live_server, "/api/queries/measurements_above?threshold=.5&after=2013-01-01")
+    assert r.status_code == 200, r.text
+    assert r.json()["ok"] is True
