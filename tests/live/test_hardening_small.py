@@ -70,3 +70,29 @@ def test_well_formed_values_still_answer(live_server):
     r = get(live_server, "/api/queries/measurements_above?threshold=.5&after=2013-01-01")
     assert r.status_code == 200, r.text
     assert r.json()["ok"] is True
+
+
+# --- 5. an error quotes at most ~100 characters of what the client sent ----------------------
+
+LONG = "x" * 8000
+
+
+@pytest.mark.parametrize(("path", "headers"), [
+    ("/sparql?query=ASK%7B%7D", {"Accept": f"application/{LONG}"}),
+    ("/sparql?query=ASK%7B%7D&format=" + LONG, {}),
+    ("/sparql", {"Accept": f"application/{LONG}"}),
+    ("/resource?iri=https://w3id.org/kgcase/case/cabrera-2016", {"Accept": f"text/{LONG}"}),
+    ("/api/queries/" + LONG, {}),
+    ("/queries/" + LONG, {}),
+    ("/api/queries/drug_patients?label=x&" + "&".join(f"{LONG[:900]}{i}=1&{LONG[:900]}{i}=2"
+                                                      for i in range(8)), {}),
+    ("/api/queries/drug_patients?label=x&" + "&".join(f"{LONG[:900]}{i}=1" for i in range(8)),
+     {}),
+    ("/resource?iri=" + LONG + "%00", {}),
+    ("/case/" + LONG, {}),
+])
+def test_errors_quote_a_bounded_part_of_the_request(live_server, path, headers):
+    r = get(live_server, path, headers=headers)
+    assert 400 <= r.status_code < 500, r.status_code
+    assert "x" * 101 not in r.text, r.text[:300]
+    assert len(r.text) < 2000

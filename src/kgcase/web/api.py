@@ -23,7 +23,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
 
 from kgcase.answers.plan import answer_request
-from kgcase.errors import QueryFileError, QueryParameterError
+from kgcase.errors import QueryFileError, QueryParameterError, quoted
 from kgcase.queries import NamedQuery, load_catalogue, whole_number
 from kgcase.store.sparql_json import plain_value
 from kgcase.web.errors import (
@@ -157,10 +157,11 @@ def run_named_query(name: str) -> Response:
     served = get_catalogue().get(name)
     if served is None:
         known = ", ".join(sorted(get_catalogue())) or "none"
-        raise UnknownQueryError(f"no named query {name!r}; available: {known}")
+        raise UnknownQueryError(f"no named query {quoted(name)}; available: {known}")
     repeated = sorted({k for k in request.args if len(request.args.getlist(k)) > 1})
     if repeated:
-        raise QueryParameterError(f"parameter(s) given more than once: {', '.join(repeated)}")
+        raise QueryParameterError("parameter(s) given more than once: "
+                                  + ", ".join(quoted(k, 40) for k in repeated[:5]))
     key = request.args.get(FORMAT_PARAM)
     fmt = format_by_key(key, API_OFFERS) if key else choose_format(
         request.headers.get("Accept"), API_OFFERS)

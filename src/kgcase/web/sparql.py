@@ -50,10 +50,13 @@ def acceptable(offers: Offers, params: MultiDict[str, str]) -> ResultFormat | No
 
 
 def not_acceptable(params: MultiDict[str, str], *offers: Offers) -> NotAcceptableError:
-    """The 406 error, listing what could be served."""
+    """The 406 error, listing what could be served (quoting at most 100 characters asked)."""
+    from kgcase.errors import quoted  # here: the rest of this module is left as it is
+
     asked = params.get("format") or request.headers.get("Accept")
     available = ", ".join(t for o in offers for t in media_types(o))
-    return NotAcceptableError(f"cannot answer this query as {asked!r}; available: {available}")
+    return NotAcceptableError(f"cannot answer this query as {quoted(asked)}; "
+                              f"available: {available}")
 
 
 def choose_formats(form: str | None, params: MultiDict[str, str]) -> dict[str, ResultFormat | None]:

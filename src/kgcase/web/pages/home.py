@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 from flask import Response, current_app, jsonify, request
 
-from kgcase.errors import KgcaseError, QueryParameterError
+from kgcase.errors import KgcaseError, QueryParameterError, quoted
 from kgcase.iris import CurieError, expand_curie
 from kgcase.queries import whole_number
 from kgcase.web.api import ServedQuery, get_catalogue
@@ -181,7 +181,7 @@ def named_query_page(name: str) -> Response:
     """A named query as a form; with parameters given (or none needed), its results."""
     served = get_catalogue().get(name)
     if served is None:
-        raise UnknownQueryError(f"no named query {name!r}; available: "
+        raise UnknownQueryError(f"no named query {quoted(name)}; available: "
                                 f"{', '.join(sorted(get_catalogue())) or 'none'}")
     given = {k: v for k, v in request.args.items() if k != "run"}
     values = {p.name: given.get(p.name, p.default or "") for p in served.named.params}
