@@ -96,3 +96,38 @@ def test_errors_quote_a_bounded_part_of_the_request(live_server, path, headers):
     assert 400 <= r.status_code < 500, r.status_code
     assert "x" * 101 not in r.text, r.text[:300]
     assert len(r.text) < 2000
+
+
+# --- 4. every answer says nosniff ----------------------------------------------------------
+
+@pytest.mark.parametrize(("path", "headers"), [
+    ("/api/health", {}),
+    ("/api/queries", {}),
+    ("/api/queries/drug_patients?label=x", {}),
+    ("/api/queries/drug_patients?label=x&_format=csv", {}),
+    ("/api/queries/nope", {}),
+    ("/api/openapi.json", {}),
+    ("/api/search?q=a", {}),
+    ("/sparql?query=ASK%7B%7D", {}),
+    ("/sparql?query=ASK%7B%7D", {"Accept": "text/csv"}),
+    ("/sparql?query=nonsense", {}),
+    ("/sparql", {"Accept": "text/turtle"}),
+    ("/resource.ttl?iri=https://w3id.org/kgcase/case/cabrera-2016", {}),
+    ("/resource?iri=https://w3id.org/kgcase/case/cabrera-2016", {"Accept": "application/json"}),
+    ("/no/such/thing", {}),
+    ("/static/app.js", {}),
+])
+def test_every_answer_says_nosniff(live_server, path, headers):
+    r = get(live_server, path, headers=headers)
+    assert r.headers["X-Content-Type-Options"] == "nosniff", (r.status_code, r.headers)
+    assert r.headers["Referrer-Policy"]
+    if not r.headers["Content-Type"].startswith("text/html"):
+        assert "default-src 'none'" in r.headers["Content-Security-Policy"]
+
+
+def test_pages_keep_their_own_policy(live_server):
+    r = get(live_server, "/", headers={"Accept": "text/html"})
+    assert r.status_code == 200
+    assert "script-src 'self'" in r.headers["Content-Security-Policy"]
+    assert r.headers["Referrer-Policy"] == "same-origin"
+    assert r.headers["X-Content-Type-Options"] == "nosniff"

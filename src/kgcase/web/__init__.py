@@ -34,6 +34,7 @@ def create_app(config: Mapping[str, Any] | Settings | None = None) -> Flask:
     app.extensions[EXTENSION] = QueryService(settings)
     app.before_request(hooks.check_body_size)
     app.after_request(hooks.add_cors_headers)
+    app.after_request(hooks.add_security_headers)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)

@@ -1,4 +1,5 @@
-"""Request hooks every route shares: the body-size cap and CORS headers (incl. preflight)."""
+"""Request hooks every route shares: the body-size cap, CORS headers (incl. preflight) and the
+security headers of every answer."""
 
 from __future__ import annotations
 
@@ -10,6 +11,9 @@ from kgcase.web.service import get_service
 #: Headers a browser client (YASGUI, notebooks in a page) may read on a cross-origin answer.
 EXPOSED_HEADERS = "ETag, X-KGCase-Release, X-KGCase-Truncated, X-KGCase-Row-Limit"
 ALLOWED_HEADERS = "Accept, Authorization, Content-Type, If-None-Match"
+#: What an answer that is not a page (JSON, text, RDF) may load or be framed by: nothing. Pages
+#: carry their own policy (``pages.respond.CSP``), which allows their own scripts and styles.
+DATA_CSP = "default-src 'none'; frame-ancestors 'none'"
 
 
 def check_body_size() -> None:
@@ -34,4 +38,16 @@ def add_cors_headers(response: Response) -> Response:
             response.headers["Access-Control-Max-Age"] = "86400"
         if origin != "*":
             response.vary.add("Origin")
+    return response
+
+
+def add_security_headers(response: Response) -> Response:
+    """``nosniff`` and ``no-referrer`` on every answer; no loads or framing for a non-page.
+
+    A header a page set itself (its CSP, its referrer policy) is kept.
+    """
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    if response.mimetype != "text/html":
+        response.headers.setdefault("Content-Security-Policy", DATA_CSP)
     return response
