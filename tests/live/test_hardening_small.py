@@ -131,3 +131,25 @@ def test_pages_keep_their_own_policy(live_server):
     assert "script-src 'self'" in r.headers["Content-Security-Policy"]
     assert r.headers["Referrer-Policy"] == "same-origin"
     assert r.headers["X-Content-Type-Options"] == "nosniff"
+
+
+# --- 6. the public health check lists no process ids ----------------------------------------
+
+COUNTS = {"size", "idle", "killed", "inline"}
+
+
+def test_health_lists_no_pids_without_a_token(live_server):
+    body = get(live_server, "/api/health",
+               headers={"Authorization": "Bearer anything"}).json()
+    assert body["ok"] is True and body["release"]
+    assert "pids" not in body["workers"] and set(body["workers"]) >= COUNTS
+
+
+@pytest.mark.parametrize("token", [None, "wrong-token", ""])
+def test_health_lists_pids_only_to_the_admin(admin_server, token):
+    headers = {} if token is None else {"Authorization": f"Bearer {token}"}
+    workers = get(admin_server, "/api/health", headers=headers).json()["workers"]
+    assert "pids" not in workers and set(workers) >= COUNTS
+    admin = {"Authorization": f"Bearer {admin_server.admin_token}"}
+    workers = get(admin_server, "/api/health", headers=admin).json()["workers"]
+    assert len(workers["pids"]) == workers["size"] and set(workers) >= COUNTS

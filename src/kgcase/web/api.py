@@ -26,6 +26,7 @@ from kgcase.answers.plan import answer_request
 from kgcase.errors import QueryFileError, QueryParameterError, quoted
 from kgcase.queries import NamedQuery, load_catalogue, whole_number
 from kgcase.store.sparql_json import plain_value
+from kgcase.web.auth import is_admin
 from kgcase.web.errors import (
     NotAcceptableError,
     QueryRefusedError,
@@ -44,6 +45,8 @@ CATALOGUE = "kgcase_catalogue"
 FORMAT_PARAM = "_format"  # parameter names are snake_case from a letter: this never collides
 LIMIT_PARAM, OFFSET_PARAM = "_limit", "_offset"
 CONTROLS = (FORMAT_PARAM, LIMIT_PARAM, OFFSET_PARAM)
+#: What /api/health shows only to a request with the admin token: the workers' process ids.
+PRIVATE_HEALTH = frozenset({"pids"})
 
 
 @dataclass(frozen=True)
@@ -206,8 +209,11 @@ def openapi() -> Response:
 
 @bp.get("/health")
 def health() -> Response:
-    """Liveness, the release served and the worker pool (pids, kills)."""
+    """Liveness, the release served and the worker pool's counts (its pids for the admin)."""
     service = get_service()
     release = service.watcher.current()
-    return jsonify({"ok": True, "release": release.id, "workers": service.pool.status(),
+    workers = service.pool.status()
+    if not is_admin(service.settings.admin_token):
+        workers = {k: v for k, v in workers.items() if k not in PRIVATE_HEALTH}
+    return jsonify({"ok": True, "release": release.id, "workers": workers,
                     "queries": len(get_catalogue())})
