@@ -10,6 +10,8 @@ from __future__ import annotations
 import pytest
 import requests
 
+from live.conftest import run_server
+
 pytestmark = pytest.mark.live
 
 
@@ -153,3 +155,40 @@ def test_health_lists_pids_only_to_the_admin(admin_server, token):
     admin = {"Authorization": f"Bearer {admin_server.admin_token}"}
     workers = get(admin_server, "/api/health", headers=admin).json()["workers"]
     assert len(workers["pids"]) == workers["size"] and set(workers) >= COUNTS
+
+
+# --- 3. absolute URLs come from public_url, never from the Host header -----------------------
+
+EVIL = {"Host": "evil.example"}
+
+
+def _absolute_urls(server, headers: dict[str, str]) -> list[str]:
+    """Every absolute URL the service hands out: redirects, links, OpenAPI, its description."""
+    found = []
+    for path in ("//api//health", "/api/queries//drug_patients?label=x"):
+        r = get(server, path, headers=headers, allow_redirects=False)
+        assert r.status_code in (301, 308), r.status_code
+        found.append(r.headers["Location"])
+    found += [q["url"] for q in get(server, "/api/queries", headers=headers).json()["queries"]]
+    found += [s["url"] for s in get(server, "/api/openapi.json", headers=headers).json()["servers"]]
+    page = get(server, "/api/queries/patient_diagnoses?_limit=1", headers=headers)
+    assert page.status_code == 200, page.text
+    found += [page.json()["next"], page.headers["Link"]]
+    description = get(server, "/sparql", headers={**headers, "Accept": "text/turtle"})
+    found += [line for line in description.text.splitlines() if "sd:endpoint" in line]
+    return found
+
+
+def test_absolute_urls_ignore_the_host_header(live_server):
+    found = _absolute_urls(live_server, EVIL)
+    assert not [url for url in found if "evil.example" in url]
+    assert all(live_server.url in url for url in found), found  # the server's own host:port
+
+
+def test_absolute_urls_follow_the_public_url(live_server, tmp_path):
+    public = "https://kg.example.org/kgcase"
+    with run_server(live_server.data_dir, tmp_path / "logs", "--public-url", public) as server:
+        found = _absolute_urls(server, EVIL)
+    assert not [url for url in found if "evil.example" in url]
+    assert all(public in url for url in found), found
+    assert f"{public}/api/health" in found

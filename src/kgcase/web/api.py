@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, request, url_for
+from flask import Blueprint, Response, current_app, jsonify, request
 
 from kgcase.answers.plan import answer_request
 from kgcase.errors import QueryFileError, QueryParameterError, quoted
@@ -37,6 +37,7 @@ from kgcase.web.gate import CheckedQuery, check_query
 from kgcase.web.negotiate import API_OFFERS, ResultFormat, choose_format, format_by_key, media_types
 from kgcase.web.openapi import openapi_document
 from kgcase.web.service import Plan, get_service, to_response
+from kgcase.web.urls import external_url, public_base
 from kgcase.web.worker import Outcome
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -148,7 +149,7 @@ def list_queries() -> Response:
     """The catalogue: every named query with its parameters and URL."""
     queries = [
         {**s.named.as_dict(), "form": s.checked.form,
-         "url": url_for("api.run_named_query", name=name, _external=True)}
+         "url": external_url("api.run_named_query", name=name)}
         for name, s in sorted(get_catalogue().items())
     ]
     return jsonify({"ok": True, "queries": queries})
@@ -184,7 +185,7 @@ def run_named_query(name: str) -> Response:
     if page and answer.outcome and answer.outcome.truncated:  # the extra row was there
         args = {**request.args.to_dict(), OFFSET_PARAM: page.offset + page.limit,
                 LIMIT_PARAM: page.limit}
-        next_url = url_for("api.run_named_query", name=name, _external=True, **args)
+        next_url = external_url("api.run_named_query", name=name, **args)
     body = None
     if answer.outcome and fmt.key != "json":  # SPARQL JSON is the outcome's own body
         body = service.rendered(answer, json.dumps([name, fmt.key, next_url]),
@@ -203,8 +204,9 @@ def openapi() -> Response:
     """The OpenAPI 3 description of the whole HTTP API, generated from the catalogue."""
     named = [s.named for _, s in sorted(get_catalogue().items())]
     pageable = {name for name, s in get_catalogue().items() if s.checked.pageable}
-    return jsonify(openapi_document(named, request.host_url.rstrip("/"), pageable=pageable,
-                                    max_rows=get_service().settings.max_rows))
+    settings = get_service().settings
+    return jsonify(openapi_document(named, public_base(settings), pageable=pageable,
+                                    max_rows=settings.max_rows))
 
 
 @bp.get("/health")

@@ -1,12 +1,15 @@
-"""Request hooks every route shares: the body-size cap, CORS headers (incl. preflight) and the
-security headers of every answer."""
+"""Request hooks every route shares: the body-size cap, CORS headers (incl. preflight), the
+security headers of every answer, and redirects under ``public_url``."""
 
 from __future__ import annotations
+
+from urllib.parse import urlsplit, urlunsplit
 
 from flask import Response, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from kgcase.web.service import get_service
+from kgcase.web.urls import public_base
 
 #: Headers a browser client (YASGUI, notebooks in a page) may read on a cross-origin answer.
 EXPOSED_HEADERS = "ETag, X-KGCase-Release, X-KGCase-Truncated, X-KGCase-Row-Limit"
@@ -50,4 +53,20 @@ def add_security_headers(response: Response) -> Response:
     response.headers.setdefault("Referrer-Policy", "no-referrer")
     if response.mimetype != "text/html":
         response.headers.setdefault("Content-Security-Policy", DATA_CSP)
+    return response
+
+
+def pin_redirects(response: Response) -> Response:
+    """Move every absolute ``Location`` under ``public_url``: the service redirects only to itself.
+
+    werkzeug builds the redirects of its router (``//api//health`` -> ``/api/health``) from
+    the request's Host header; the address a client typed in that header must not come back.
+    """
+    location = response.headers.get("Location")
+    if location:
+        parts = urlsplit(location)
+        base = public_base(get_service().settings)
+        if parts.netloc and not location.startswith(base + "/"):
+            path = urlunsplit(("", "", parts.path, parts.query, parts.fragment))
+            response.headers["Location"] = base + path
     return response

@@ -145,7 +145,7 @@ def query_endpoint() -> Response:
         if fmt is None:
             raise not_acceptable(params, GRAPH_OFFERS)
         release, graphs = service.graphs()
-        body = describe_service(request.base_url, graphs, release, service.settings, fmt.key)
+        body = describe_service(request.path, graphs, release, service.settings, fmt.key)
         return Response(body, content_type=fmt.content_type, headers={"Vary": "Accept"})
     allowed = service.settings.allowed_services
     checked = quick_check(sparql) or check_query(sparql, allowed)
