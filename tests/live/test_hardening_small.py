@@ -7,6 +7,9 @@ health check listed process ids.
 
 from __future__ import annotations
 
+import os
+import time
+
 import pytest
 import requests
 
@@ -192,3 +195,21 @@ def test_absolute_urls_follow_the_public_url(live_server, tmp_path):
     assert not [url for url in found if "evil.example" in url]
     assert all(public in url for url in found), found
     assert f"{public}/api/health" in found
+
+
+# --- 2. a killed build's directory never takes the place of the last good release ----------
+
+def test_an_update_keeps_the_release_before_it_despite_a_killed_build(admin_server):
+    data_dir = admin_server.data_dir
+    before = (data_dir / "current").resolve()
+    killed = data_dir / "stores" / "zz-killed-build"  # sorts after every release, as ids do
+    (killed / "oxigraph").mkdir(parents=True)
+    os.utime(killed, (time.time() - 60, time.time() - 60))  # killed a minute ago
+    r = requests.post(admin_server.url + "/sparql/update", timeout=30,
+                      data={"update": "INSERT DATA { <urn:x:killed> <urn:x:p> 1 }"},
+                      headers={"Authorization": f"Bearer {admin_server.admin_token}"})
+    assert r.status_code == 200, r.text
+    after = (data_dir / "current").resolve()
+    assert after != before
+    assert (before / "release.json").is_file()  # the release to go back to
+    assert not killed.exists()
