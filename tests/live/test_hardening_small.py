@@ -77,87 +77,23 @@ def test_well_formed_values_still_answer(live_server):
     assert r.json()["ok"] is True
 
 
-# --- 5. an error quotes at most ~100 characters of what the client sent ----------------------
+# --- 2. a killed build's directory never takes the place of the last good release ----------
 
-LONG = "x" * 8000
+def test_an_update_keeps_the_release_before_it_despite_a_killed_build(admin_server):
+    data_dir = admin_server.data_dir
+    before = (data_dir / "current").resolve()
+    killed = data_dir / "stores" / "zz-killed-build"  # sorts after every release, as ids do
+    (killed / "oxigraph").mkdir(parents=True)
+    os.utime(killed, (time.time() - 60, time.time() - 60))  # killed a minute ago
+    r = requests.post(admin_server.url + "/sparql/update", timeout=30,
+                      data={"update": "INSERT DATA { <urn:x:killed> <urn:x:p> 1 }"},
+                      headers={"Authorization": f"Bearer {admin_server.admin_token}"})
+    assert r.status_code == 200, r.text
+    after = (data_dir / "current").resolve()
+    assert after != before
+    assert (before / "release.json").is_file()  # the release to go back to
+    assert not killed.exists()
 
-
-@pytest.mark.parametrize(("path", "headers"), [
-    ("/sparql?query=ASK%7B%7D", {"Accept": f"application/{LONG}"}),
-    ("/sparql?query=ASK%7B%7D&format=" + LONG, {}),
-    ("/sparql", {"Accept": f"application/{LONG}"}),
-    ("/resource?iri=https://w3id.org/kgcase/case/cabrera-2016", {"Accept": f"text/{LONG}"}),
-    ("/api/queries/" + LONG, {}),
-    ("/queries/" + LONG, {}),
-    ("/api/queries/drug_patients?label=x&" + "&".join(f"{LONG[:900]}{i}=1&{LONG[:900]}{i}=2"
-                                                      for i in range(8)), {}),
-    ("/api/queries/drug_patients?label=x&" + "&".join(f"{LONG[:900]}{i}=1" for i in range(8)),
-     {}),
-    ("/resource?iri=" + LONG + "%00", {}),
-    ("/case/" + LONG, {}),
-])
-def test_errors_quote_a_bounded_part_of_the_request(live_server, path, headers):
-    r = get(live_server, path, headers=headers)
-    assert 400 <= r.status_code < 500, r.status_code
-    assert "x" * 101 not in r.text, r.text[:300]
-    assert len(r.text) < 2000
-
-
-# --- 4. every answer says nosniff ----------------------------------------------------------
-
-@pytest.mark.parametrize(("path", "headers"), [
-    ("/api/health", {}),
-    ("/api/queries", {}),
-    ("/api/queries/drug_patients?label=x", {}),
-    ("/api/queries/drug_patients?label=x&_format=csv", {}),
-    ("/api/queries/nope", {}),
-    ("/api/openapi.json", {}),
-    ("/api/search?q=a", {}),
-    ("/sparql?query=ASK%7B%7D", {}),
-    ("/sparql?query=ASK%7B%7D", {"Accept": "text/csv"}),
-    ("/sparql?query=nonsense", {}),
-    ("/sparql", {"Accept": "text/turtle"}),
-    ("/resource.ttl?iri=https://w3id.org/kgcase/case/cabrera-2016", {}),
-    ("/resource?iri=https://w3id.org/kgcase/case/cabrera-2016", {"Accept": "application/json"}),
-    ("/no/such/thing", {}),
-    ("/static/app.js", {}),
-])
-def test_every_answer_says_nosniff(live_server, path, headers):
-    r = get(live_server, path, headers=headers)
-    assert r.headers["X-Content-Type-Options"] == "nosniff", (r.status_code, r.headers)
-    assert r.headers["Referrer-Policy"]
-    if not r.headers["Content-Type"].startswith("text/html"):
-        assert "default-src 'none'" in r.headers["Content-Security-Policy"]
-
-
-def test_pages_keep_their_own_policy(live_server):
-    r = get(live_server, "/", headers={"Accept": "text/html"})
-    assert r.status_code == 200
-    assert "script-src 'self'" in r.headers["Content-Security-Policy"]
-    assert r.headers["Referrer-Policy"] == "same-origin"
-    assert r.headers["X-Content-Type-Options"] == "nosniff"
-
-
-# --- 6. the public health check lists no process ids ----------------------------------------
-
-COUNTS = {"size", "idle", "killed", "inline"}
-
-
-def test_health_lists_no_pids_without_a_token(live_server):
-    body = get(live_server, "/api/health",
-               headers={"Authorization": "Bearer anything"}).json()
-    assert body["ok"] is True and body["release"]
-    assert "pids" not in body["workers"] and set(body["workers"]) >= COUNTS
-
-
-@pytest.mark.parametrize("token", [None, "wrong-token", ""])
-def test_health_lists_pids_only_to_the_admin(admin_server, token):
-    headers = {} if token is None else {"Authorization": f"Bearer {token}"}
-    workers = get(admin_server, "/api/health", headers=headers).json()["workers"]
-    assert "pids" not in workers and set(workers) >= COUNTS
-    admin = {"Authorization": f"Bearer {admin_server.admin_token}"}
-    workers = get(admin_server, "/api/health", headers=admin).json()["workers"]
-    assert len(workers["pids"]) == workers["size"] and set(workers) >= COUNTS
 
 
 # --- 3. absolute URLs come from public_url, never from the Host header -----------------------
@@ -197,19 +133,84 @@ def test_absolute_urls_follow_the_public_url(live_server, tmp_path):
     assert f"{public}/api/health" in found
 
 
-# --- 2. a killed build's directory never takes the place of the last good release ----------
+# --- 4. every answer says nosniff ----------------------------------------------------------
 
-def test_an_update_keeps_the_release_before_it_despite_a_killed_build(admin_server):
-    data_dir = admin_server.data_dir
-    before = (data_dir / "current").resolve()
-    killed = data_dir / "stores" / "zz-killed-build"  # sorts after every release, as ids do
-    (killed / "oxigraph").mkdir(parents=True)
-    os.utime(killed, (time.time() - 60, time.time() - 60))  # killed a minute ago
-    r = requests.post(admin_server.url + "/sparql/update", timeout=30,
-                      data={"update": "INSERT DATA { <urn:x:killed> <urn:x:p> 1 }"},
-                      headers={"Authorization": f"Bearer {admin_server.admin_token}"})
-    assert r.status_code == 200, r.text
-    after = (data_dir / "current").resolve()
-    assert after != before
-    assert (before / "release.json").is_file()  # the release to go back to
-    assert not killed.exists()
+@pytest.mark.parametrize(("path", "headers"), [
+    ("/api/health", {}),
+    ("/api/queries", {}),
+    ("/api/queries/drug_patients?label=x", {}),
+    ("/api/queries/drug_patients?label=x&_format=csv", {}),
+    ("/api/queries/nope", {}),
+    ("/api/openapi.json", {}),
+    ("/api/search?q=a", {}),
+    ("/sparql?query=ASK%7B%7D", {}),
+    ("/sparql?query=ASK%7B%7D", {"Accept": "text/csv"}),
+    ("/sparql?query=nonsense", {}),
+    ("/sparql", {"Accept": "text/turtle"}),
+    ("/resource.ttl?iri=https://w3id.org/kgcase/case/cabrera-2016", {}),
+    ("/resource?iri=https://w3id.org/kgcase/case/cabrera-2016", {"Accept": "application/json"}),
+    ("/no/such/thing", {}),
+    ("/static/app.js", {}),
+])
+def test_every_answer_says_nosniff(live_server, path, headers):
+    r = get(live_server, path, headers=headers)
+    assert r.headers["X-Content-Type-Options"] == "nosniff", (r.status_code, r.headers)
+    assert r.headers["Referrer-Policy"]
+    if not r.headers["Content-Type"].startswith("text/html"):
+        assert "default-src 'none'" in r.headers["Content-Security-Policy"]
+
+
+def test_pages_keep_their_own_policy(live_server):
+    r = get(live_server, "/", headers={"Accept": "text/html"})
+    assert r.status_code == 200
+    assert "script-src 'self'" in r.headers["Content-Security-Policy"]
+    assert r.headers["Referrer-Policy"] == "same-origin"
+    assert r.headers["X-Content-Type-Options"] == "nosniff"
+
+
+# --- 5. an error quotes at most ~100 characters of what the client sent ----------------------
+
+LONG = "x" * 8000
+
+
+@pytest.mark.parametrize(("path", "headers"), [
+    ("/sparql?query=ASK%7B%7D", {"Accept": f"application/{LONG}"}),
+    ("/sparql?query=ASK%7B%7D&format=" + LONG, {}),
+    ("/sparql", {"Accept": f"application/{LONG}"}),
+    ("/resource?iri=https://w3id.org/kgcase/case/cabrera-2016", {"Accept": f"text/{LONG}"}),
+    ("/api/queries/" + LONG, {}),
+    ("/queries/" + LONG, {}),
+    ("/api/queries/drug_patients?label=x&" + "&".join(f"{LONG[:900]}{i}=1&{LONG[:900]}{i}=2"
+                                                      for i in range(8)), {}),
+    ("/api/queries/drug_patients?label=x&" + "&".join(f"{LONG[:900]}{i}=1" for i in range(8)),
+     {}),
+    ("/resource?iri=" + LONG + "%00", {}),
+    ("/case/" + LONG, {}),
+])
+def test_errors_quote_a_bounded_part_of_the_request(live_server, path, headers):
+    r = get(live_server, path, headers=headers)
+    assert 400 <= r.status_code < 500, r.status_code
+    assert "x" * 101 not in r.text, r.text[:300]
+    assert len(r.text) < 2000
+
+
+# --- 6. the public health check lists no process ids ----------------------------------------
+
+COUNTS = {"size", "idle", "killed", "inline"}
+
+
+def test_health_lists_no_pids_without_a_token(live_server):
+    body = get(live_server, "/api/health",
+               headers={"Authorization": "Bearer anything"}).json()
+    assert body["ok"] is True and body["release"]
+    assert "pids" not in body["workers"] and set(body["workers"]) >= COUNTS
+
+
+@pytest.mark.parametrize("token", [None, "wrong-token", ""])
+def test_health_lists_pids_only_to_the_admin(admin_server, token):
+    headers = {} if token is None else {"Authorization": f"Bearer {token}"}
+    workers = get(admin_server, "/api/health", headers=headers).json()["workers"]
+    assert "pids" not in workers and set(workers) >= COUNTS
+    admin = {"Authorization": f"Bearer {admin_server.admin_token}"}
+    workers = get(admin_server, "/api/health", headers=admin).json()["workers"]
+    assert len(workers["pids"]) == workers["size"] and set(workers) >= COUNTS
