@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import time
 
 import pyoxigraph as ox
 import pytest
@@ -82,6 +83,23 @@ def test_failed_build_leaves_previous_release_serving(tmp_path):
     assert served.release is not None and served.release.id == first.id
     assert served.triple_count() == first.triples
     assert [p.name for p in (data_dir / "stores").iterdir()] == [first.id]
+
+
+def test_a_killed_build_never_costs_the_last_good_release(tmp_path):
+    """``kill -9`` during a build leaves a release directory without its manifest and runs no
+    clean-up; the next build must not keep it as "the previous release" in place of the last
+    good one, and removes it."""
+    inputs = BuildInputs(cases_dir=CASES, ontology_dir=ONTOLOGY, data_dir=tmp_path,
+                         progress=False)
+    first = build(inputs, log=lambda _m: None)
+    killed = tmp_path / "stores" / (first.id[:8] + "T999999999999Z-killed")  # sorts after first
+    (killed / "oxigraph").mkdir(parents=True)
+    (killed / "graphs.nq").write_text("")
+    (killed / ".building").write_text("")  # its lock file, no longer held by anyone
+    time.sleep(0.05)  # the killed build is older than the next build's release
+    second = build(inputs, log=lambda _m: None)
+    assert sorted(p.name for p in (tmp_path / "stores").iterdir()) == [first.id, second.id]
+    assert EmbeddedStore.open_current(tmp_path).release.id == second.id
 
 
 def test_cli_build_reports_errors_and_exits_nonzero(tmp_path):

@@ -14,7 +14,8 @@ served stays the previous one:
    much-linked resources to ``links.sqlite`` (:mod:`kgcase.links`), answer the ``materialise:
    whole-graph`` queries on it, then optimise the store while the answer tables are sorted and
    indexed beside it (the two overlap: ``total`` is less than the sum of the stages), and
-   write ``release.json``;
+   write ``release.json`` last: a release without it is incomplete (a killed build) and is
+   neither served nor kept (:func:`kgcase.store.embedded.prune_releases`);
 4. switch ``current`` to the new release (atomic rename) and prune old releases.
 """
 
@@ -55,7 +56,7 @@ from kgcase.progress import reading, ticking
 from kgcase.rdf.ntriples import ntriples
 from kgcase.reason import load_ontology_graph, reason
 from kgcase.store.base import Release
-from kgcase.store.embedded import prune_releases, switch_current
+from kgcase.store.embedded import BuildLock, prune_releases, switch_current
 from kgcase.store.remote_load import load_remote, release_graphs
 from kgcase.summary import (
     ClassCounts,
@@ -160,6 +161,7 @@ def build(inputs: BuildInputs, *, log: Callable[[str], None] = print) -> Release
     release_id = f"{now:%Y%m%dT%H%M%S%fZ}-{prepared.settings.digest[:8]}"
     target = inputs.data_dir / "stores" / release_id
     target.mkdir(parents=True)
+    lock = BuildLock(target)  # until the release is complete: pruning leaves it alone
     try:
         dump = target / "graphs.nq"
         answers = _answer_writer(target / ANSWERS_FILE, prepared)
@@ -210,6 +212,8 @@ def build(inputs: BuildInputs, *, log: Callable[[str], None] = print) -> Release
     except BaseException:
         shutil.rmtree(target, ignore_errors=True)
         raise
+    finally:
+        lock.release()
     prune_releases(inputs.data_dir, keep=inputs.keep_releases)
     log(f"built release {release_id}: {triples} triples, {len(cases)} case(s) "
         f"({reused} unchanged, reused from the cache) in {stages['total']:.1f} s")

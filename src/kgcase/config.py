@@ -121,6 +121,11 @@ class Settings:
         "https://w3id.org/kgcase/",
         "Base of the IRIs served as pages: the path /x names the IRI base_iri + x (docs/pages.md).",
     )
+    public_url: str = _setting(
+        "", "URL the service is reached at (http(s)://host[:port][/prefix]): absolute links, "
+        "redirects, OpenAPI `servers` and the service description are built from it, never from "
+        "a request's Host header (empty: http://host:port of these settings)."
+    )
 
     @property
     def allowed_services(self) -> frozenset[str]:

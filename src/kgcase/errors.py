@@ -5,6 +5,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+#: The most characters of a client's value an error message quotes.
+QUOTE_LIMIT = 100
+
+
+def quoted(value: object, limit: int = QUOTE_LIMIT) -> str:
+    """``value`` as an error message quotes it: ``repr`` of at most ``limit`` characters.
+
+    Whatever a client sent is echoed through here, so an 8 KB header comes back as ~100
+    characters and control characters come back escaped.
+
+    >>> quoted("a" * 200, 5)
+    "'aaaaa'…"
+    """
+    text = str(value)
+    return repr(text[:limit]) + ("…" if len(text) > limit else "")
+
 
 class KgcaseError(ValueError):
     """Base class of every kgcase error a user can act on."""

@@ -26,14 +26,14 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
 import pyoxigraph as ox
 import yaml
 
-from kgcase.errors import QueryFileError, QueryParameterError
+from kgcase.errors import QueryFileError, QueryParameterError, quoted
 from kgcase.iris import PREFIXES, CurieError, expand_curie
 
 ParamType = Literal["iri", "curie", "string", "integer", "decimal", "date"]
@@ -43,8 +43,41 @@ MAX_STRING = 1000
 MATERIALISE: dict[bool | str, str] = {False: "", True: "per-report", "per-report": "per-report",
                                       "whole-graph": "whole-graph"}
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
-_IRI = re.compile(r"^(https?|urn):[^\s<>\"{}|\\^`]+$")
+_IRI = re.compile(r"^(https?|urn):[^\x00-\x20\x7f-\x9f<>\"{}|\\^`]+$")
+#: ASCII digits only: ``int()`` and ``\\d`` also take other scripts' digits ('١٢'), and
+#: ``str.isdigit()`` takes '²', which ``int()`` then refuses.
+_WHOLE = re.compile(r"[0-9]{1,15}")
+_INTEGER = re.compile(r"[-+]?[0-9]{1,15}")
+_DECIMAL = re.compile(r"[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+#: Control characters (C0 but tab, line feed and carriage return; DEL; C1): never in a value.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+def whole_number(name: str, text: str, low: int, high: int) -> int:
+    """The whole number ``text`` (ASCII digits) from ``low`` to ``high``, for parameter ``name``.
+
+    :raises QueryParameterError: anything else, naming the parameter and what it takes.
+
+    >>> whole_number("limit", "12", 1, 50)
+    12
+    """
+    if not _WHOLE.fullmatch(text) or not low <= int(text) <= high:
+        raise QueryParameterError(f"{name}={quoted(text, 40)}: give a whole number from {low} "
+                                  f"to {high} (digits 0-9)")
+    return int(text)
+
+
+def check_controls(where: str, text: str) -> None:
+    """Refuse a value holding a control character (NUL, DEL …), naming the first found.
+
+    :raises QueryParameterError: there is one.
+    """
+    found = _CONTROL.search(text)
+    if found:
+        raise QueryParameterError(f"{where}: control character U+{ord(found.group()):04X} "
+                                  "is not allowed in a value")
 
 
 @dataclass(frozen=True)
@@ -62,40 +95,47 @@ class Param:
         """Validate ``raw`` against the type and return the term to bind."""
         raw = raw.strip()
         where = f"parameter {self.name!r} ({self.type})"
+        check_controls(where, raw)
         if self.type in ("string",):
             if len(raw) > MAX_STRING:
                 raise QueryParameterError(f"{where}: longer than {MAX_STRING} characters")
             return ox.Literal(raw)
         if self.type == "integer":
-            if not re.fullmatch(r"[-+]?\d{1,15}", raw):
-                raise QueryParameterError(f"{where}: {raw[:40]!r} is not an integer")
+            if not _INTEGER.fullmatch(raw):
+                raise QueryParameterError(f"{where}: {quoted(raw, 40)} is not an integer "
+                                          "(digits 0-9, at most 15, an optional sign)")
             return ox.Literal(str(int(raw)), datatype=ox.NamedNode(XSD + "integer"))
         if self.type == "decimal":
-            try:
-                value = Decimal(raw)
-            except InvalidOperation:
-                raise QueryParameterError(f"{where}: {raw[:40]!r} is not a number") from None
-            if not value.is_finite() or len(raw) > 40:
-                raise QueryParameterError(f"{where}: {raw[:40]!r} is not a finite number")
+            if len(raw) > 40 or not _DECIMAL.fullmatch(raw):
+                raise QueryParameterError(f"{where}: {quoted(raw, 40)} is not a number "
+                                          "(digits 0-9 and one '.', at most 40 characters)")
+            value = Decimal(raw)
             return ox.Literal(str(value), datatype=ox.NamedNode(XSD + "decimal"))
         if self.type == "date":
             try:
+                if not _DATE.fullmatch(raw):
+                    raise ValueError(raw)
                 return ox.Literal(
                     date.fromisoformat(raw).isoformat(), datatype=ox.NamedNode(XSD + "date")
                 )
             except ValueError:
-                raise QueryParameterError(f"{where}: {raw[:40]!r} is not YYYY-MM-DD") from None
+                raise QueryParameterError(
+                    f"{where}: {quoted(raw, 40)} is not a date YYYY-MM-DD") from None
         iri = raw
         if self.type == "curie" and not raw.startswith(("http://", "https://", "urn:")):
             try:
                 iri = expand_curie(raw)
             except CurieError as exc:
                 raise QueryParameterError(f"{where}: {exc}") from None
+        valid = ", ".join(sorted(PREFIXES)) if self.type == "curie" else ""
+        hint = f" (a CURIE with one of {valid}, or an http(s) IRI)" if valid else ""
+        bad = QueryParameterError(f"{where}: {quoted(raw, 60)} is not a valid IRI{hint}")
         if len(iri) > 2000 or not _IRI.match(iri):
-            valid = ", ".join(sorted(PREFIXES)) if self.type == "curie" else ""
-            hint = f" (a CURIE with one of {valid}, or an http(s) IRI)" if valid else ""
-            raise QueryParameterError(f"{where}: {raw[:60]!r} is not a valid IRI{hint}")
-        return ox.NamedNode(iri)
+            raise bad
+        try:
+            return ox.NamedNode(iri)
+        except ValueError:
+            raise bad from None
 
 
 @dataclass(frozen=True)
@@ -119,7 +159,8 @@ class NamedQuery:
         if unknown:
             names = ", ".join(known) or "none"
             raise QueryParameterError(
-                f"unknown parameter(s) {', '.join(unknown)} for query {self.name!r}; "
+                f"unknown parameter(s) {', '.join(quoted(u, 40) for u in unknown[:5])}"
+                f"{' …' if len(unknown) > 5 else ''} for query {self.name!r}; "
                 f"it takes: {names}"
             )
         out: dict[str, ox.NamedNode | ox.Literal] = {}

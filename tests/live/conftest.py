@@ -70,6 +70,7 @@ class LiveServer:
     timeout_s: float = TIMEOUT_S
     max_rows: int = MAX_ROWS
     admin_token: str = ""
+    logs: Path | None = None  # the directory of its stdout.log and stderr.log
 
     @property
     def sparql(self) -> str:
@@ -109,7 +110,8 @@ def run_server(data_dir: Path, logs: Path, *extra: str,
                 pytest.fail(f"server not ready after 60 s:\n{_output(logs)}")
             time.sleep(0.1)
         token = extra[extra.index("--admin-token") + 1] if "--admin-token" in extra else ""
-        yield LiveServer(url, data_dir, process, queries_dir=queries_dir, admin_token=token)
+        yield LiveServer(url, data_dir, process, queries_dir=queries_dir, admin_token=token,
+                         logs=logs)
     finally:
         process.terminate()
         try:

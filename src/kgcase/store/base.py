@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -25,7 +26,17 @@ class Release:
     answers: dict[str, int] = field(default_factory=dict)  # materialised query -> its rows
 
     def write(self, path: Path) -> None:
-        path.write_text(json.dumps(asdict(self), indent=2, sort_keys=True) + "\n")
+        """Write the manifest atomically: a reader (or a killed writer) never leaves half of it.
+
+        Its presence marks a finished release (:func:`kgcase.store.embedded.is_complete`), so it
+        is written last, after everything else of the release is on disk.
+        """
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        with tmp.open("w") as fh:
+            fh.write(json.dumps(asdict(self), indent=2, sort_keys=True) + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
 
     @classmethod
     def read(cls, path: Path) -> Release:

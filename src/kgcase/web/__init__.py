@@ -17,6 +17,7 @@ from kgcase.errors import KgcaseError
 from kgcase.web import api, hooks, pages, sparql, update
 from kgcase.web.errors import handle_http_error, handle_kgcase_error
 from kgcase.web.service import EXTENSION, QueryService
+from kgcase.web.urls import check_public_url
 
 
 def create_app(config: Mapping[str, Any] | Settings | None = None) -> Flask:
@@ -25,6 +26,7 @@ def create_app(config: Mapping[str, Any] | Settings | None = None) -> Flask:
     :raises QueryFileError: a named query that cannot be served (file and line in the message).
     """
     settings = config if isinstance(config, Settings) else load_settings(config)
+    check_public_url(settings.public_url)
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     app.json.sort_keys = False  # type: ignore[attr-defined]
@@ -34,6 +36,8 @@ def create_app(config: Mapping[str, Any] | Settings | None = None) -> Flask:
     app.extensions[EXTENSION] = QueryService(settings)
     app.before_request(hooks.check_body_size)
     app.after_request(hooks.add_cors_headers)
+    app.after_request(hooks.add_security_headers)
+    app.after_request(hooks.pin_redirects)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)

@@ -20,12 +20,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, request, url_for
+from flask import Blueprint, Response, current_app, jsonify, request
 
 from kgcase.answers.plan import answer_request
-from kgcase.errors import QueryFileError, QueryParameterError
-from kgcase.queries import NamedQuery, load_catalogue
+from kgcase.errors import QueryFileError, QueryParameterError, quoted
+from kgcase.queries import NamedQuery, load_catalogue, whole_number
 from kgcase.store.sparql_json import plain_value
+from kgcase.web.auth import is_admin
 from kgcase.web.errors import (
     NotAcceptableError,
     QueryRefusedError,
@@ -36,6 +37,7 @@ from kgcase.web.gate import CheckedQuery, check_query
 from kgcase.web.negotiate import API_OFFERS, ResultFormat, choose_format, format_by_key, media_types
 from kgcase.web.openapi import openapi_document
 from kgcase.web.service import Plan, get_service, to_response
+from kgcase.web.urls import external_url, public_base
 from kgcase.web.worker import Outcome
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -44,6 +46,8 @@ CATALOGUE = "kgcase_catalogue"
 FORMAT_PARAM = "_format"  # parameter names are snake_case from a letter: this never collides
 LIMIT_PARAM, OFFSET_PARAM = "_limit", "_offset"
 CONTROLS = (FORMAT_PARAM, LIMIT_PARAM, OFFSET_PARAM)
+#: What /api/health shows only to a request with the admin token: the workers' process ids.
+PRIVATE_HEALTH = frozenset({"pids"})
 
 
 @dataclass(frozen=True)
@@ -82,12 +86,6 @@ class Page:
         return f"\nLIMIT {self.limit + 1}\nOFFSET {self.offset}\n"
 
 
-def _whole(name: str, text: str, low: int, high: int) -> int:
-    if not (text.isascii() and text.isdigit() and low <= int(text) <= high):
-        raise QueryParameterError(f"{name}={text!r}: give a whole number from {low} to {high}")
-    return int(text)
-
-
 def requested_page(name: str, served: ServedQuery, args: Any, max_rows: int) -> Page | None:
     """The page asked for by ``_limit`` / ``_offset``, or ``None`` for the whole answer.
 
@@ -99,8 +97,8 @@ def requested_page(name: str, served: ServedQuery, args: Any, max_rows: int) -> 
         raise QueryParameterError(
             f"{name} cannot be paged: only a SELECT with ORDER BY and no LIMIT or OFFSET of its "
             f"own can; leave out {LIMIT_PARAM} and {OFFSET_PARAM}")
-    limit = _whole(LIMIT_PARAM, args.get(LIMIT_PARAM, str(max_rows)), 1, max_rows)
-    offset = _whole(OFFSET_PARAM, args.get(OFFSET_PARAM, "0"), 0, 10**12)
+    limit = whole_number(LIMIT_PARAM, args.get(LIMIT_PARAM, str(max_rows)), 1, max_rows)
+    offset = whole_number(OFFSET_PARAM, args.get(OFFSET_PARAM, "0"), 0, 10**12)
     return Page(limit, offset)
 
 
@@ -151,7 +149,7 @@ def list_queries() -> Response:
     """The catalogue: every named query with its parameters and URL."""
     queries = [
         {**s.named.as_dict(), "form": s.checked.form,
-         "url": url_for("api.run_named_query", name=name, _external=True)}
+         "url": external_url("api.run_named_query", name=name)}
         for name, s in sorted(get_catalogue().items())
     ]
     return jsonify({"ok": True, "queries": queries})
@@ -163,10 +161,11 @@ def run_named_query(name: str) -> Response:
     served = get_catalogue().get(name)
     if served is None:
         known = ", ".join(sorted(get_catalogue())) or "none"
-        raise UnknownQueryError(f"no named query {name!r}; available: {known}")
+        raise UnknownQueryError(f"no named query {quoted(name)}; available: {known}")
     repeated = sorted({k for k in request.args if len(request.args.getlist(k)) > 1})
     if repeated:
-        raise QueryParameterError(f"parameter(s) given more than once: {', '.join(repeated)}")
+        raise QueryParameterError("parameter(s) given more than once: "
+                                  + ", ".join(quoted(k, 40) for k in repeated[:5]))
     key = request.args.get(FORMAT_PARAM)
     fmt = format_by_key(key, API_OFFERS) if key else choose_format(
         request.headers.get("Accept"), API_OFFERS)
@@ -186,7 +185,7 @@ def run_named_query(name: str) -> Response:
     if page and answer.outcome and answer.outcome.truncated:  # the extra row was there
         args = {**request.args.to_dict(), OFFSET_PARAM: page.offset + page.limit,
                 LIMIT_PARAM: page.limit}
-        next_url = url_for("api.run_named_query", name=name, _external=True, **args)
+        next_url = external_url("api.run_named_query", name=name, **args)
     body = None
     if answer.outcome and fmt.key != "json":  # SPARQL JSON is the outcome's own body
         body = service.rendered(answer, json.dumps([name, fmt.key, next_url]),
@@ -205,14 +204,19 @@ def openapi() -> Response:
     """The OpenAPI 3 description of the whole HTTP API, generated from the catalogue."""
     named = [s.named for _, s in sorted(get_catalogue().items())]
     pageable = {name for name, s in get_catalogue().items() if s.checked.pageable}
-    return jsonify(openapi_document(named, request.host_url.rstrip("/"), pageable=pageable,
-                                    max_rows=get_service().settings.max_rows))
+    settings = get_service().settings
+    return jsonify(openapi_document(named, public_base(settings), pageable=pageable,
+                                    max_rows=settings.max_rows))
 
 
 @bp.get("/health")
 def health() -> Response:
-    """Liveness, the release served and the worker pools (pids, kills, refusals)."""
+    """Liveness, the release served and the worker pools' counts (their pids for the admin)."""
     service = get_service()
     release = service.watcher.current()
-    return jsonify({"ok": True, "release": release.id, "workers": service.status(),
+    workers = service.status()
+    if not is_admin(service.settings.admin_token):
+        workers = {name: {k: v for k, v in pool.items() if k not in PRIVATE_HEALTH}
+                   if isinstance(pool, dict) else pool for name, pool in workers.items()}
+    return jsonify({"ok": True, "release": release.id, "workers": workers,
                     "queries": len(get_catalogue())})

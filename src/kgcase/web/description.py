@@ -6,6 +6,7 @@ import pyoxigraph as ox
 
 from kgcase.config import Settings
 from kgcase.web.service import CurrentRelease
+from kgcase.web.urls import public_base
 from kgcase.web.worker import GRAPH_FORMATS
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
@@ -24,9 +25,13 @@ def _sd(name: str) -> ox.NamedNode:
 
 
 def describe_service(
-    endpoint: str, graphs: list[str], release: CurrentRelease, settings: Settings, fmt: str
+    path: str, graphs: list[str], release: CurrentRelease, settings: Settings, fmt: str
 ) -> bytes:
-    """Serialise the description of ``endpoint``: formats, features and the named graphs."""
+    """Serialise the description of the endpoint at ``path``: formats, features, named graphs.
+
+    The endpoint's IRI is ``path`` under the setting ``public_url`` (never the Host header).
+    """
+    endpoint = public_base(settings) + path
     service = ox.BlankNode()
     dataset = ox.BlankNode()
     default_graph = ox.BlankNode()

@@ -15,6 +15,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, request
 from werkzeug.datastructures import MultiDict
 
+from kgcase.errors import quoted
 from kgcase.web.description import describe_service
 from kgcase.web.errors import (
     NotAcceptableError,
@@ -51,10 +52,12 @@ def acceptable(offers: Offers, params: MultiDict[str, str]) -> ResultFormat | No
 
 
 def not_acceptable(params: MultiDict[str, str], *offers: Offers) -> NotAcceptableError:
-    """The 406 error, listing what could be served."""
+    """The 406 error, listing what could be served (quoting at most 100 characters asked)."""
+
     asked = params.get("format") or request.headers.get("Accept")
     available = ", ".join(t for o in offers for t in media_types(o))
-    return NotAcceptableError(f"cannot answer this query as {asked!r}; available: {available}")
+    return NotAcceptableError(f"cannot answer this query as {quoted(asked)}; "
+                              f"available: {available}")
 
 
 def choose_formats(form: str | None, params: MultiDict[str, str]) -> dict[str, ResultFormat | None]:
@@ -78,7 +81,7 @@ def _graph_iris(params: MultiDict[str, str], name: str) -> tuple[str, ...]:
         try:
             ox.NamedNode(value)
         except ValueError:
-            raise QuerySyntaxError(f"{name} {value!r} is not an absolute IRI") from None
+            raise QuerySyntaxError(f"{name} {quoted(value)} is not an absolute IRI") from None
     return tuple(values)
 
 
@@ -124,7 +127,7 @@ def read_protocol_request() -> tuple[str | None, MultiDict[str, str]]:
         )
     else:
         raise UnsupportedMediaTypeError(
-            f"POST body of type {request.mimetype or 'none'!r} is not read here; "
+            f"POST body of type {quoted(request.mimetype or 'none')} is not read here; "
             f"send {FORM} (query=…) or {QUERY_BODY}"
         )
     if len(queries) != 1:
@@ -143,7 +146,7 @@ def query_endpoint() -> Response:
         if fmt is None:
             raise not_acceptable(params, GRAPH_OFFERS)
         release, graphs = service.graphs()
-        body = describe_service(request.base_url, graphs, release, service.settings, fmt.key)
+        body = describe_service(request.path, graphs, release, service.settings, fmt.key)
         return Response(body, content_type=fmt.content_type, headers={"Vary": "Accept"})
     checked = prepare_query(sparql, max_depth=service.settings.max_query_depth)
     formats = choose_formats(checked.form, params)

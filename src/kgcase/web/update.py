@@ -12,7 +12,6 @@ gate, in that process, on the normalised text it then applies; the process has n
 from __future__ import annotations
 
 import fcntl
-import hmac
 import shutil
 import threading
 import time
@@ -25,7 +24,8 @@ from pathlib import Path
 from flask import Blueprint, Response, request
 
 from kgcase.store import Release, switch_current
-from kgcase.store.embedded import prune_releases
+from kgcase.store.embedded import BuildLock, prune_releases
+from kgcase.web.auth import is_admin
 from kgcase.web.errors import (
     QueryFailedError,
     QueryRefusedError,
@@ -74,9 +74,7 @@ def _one_at_a_time(data_dir: Path, timeout_s: float) -> Iterator[None]:
 
 
 def _check_token(expected: str) -> None:
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip().encode(),
-                                                             expected.encode()):
+    if not is_admin(expected):
         raise UnauthorizedError("the update endpoint needs 'Authorization: Bearer <admin token>'")
 
 
@@ -112,6 +110,7 @@ def run_update(text: str) -> Release:
     data_dir = Path(settings.data_dir)
     target = data_dir / "stores" / new.id
     target.mkdir(parents=True)
+    lock = BuildLock(target)  # a build's clean-up leaves this unfinished release alone
     parent, child = SPAWN.Pipe()
     process = SPAWN.Process(target=apply_update, args=(current.path, str(target), text, child),
                             daemon=True)
@@ -138,9 +137,11 @@ def run_update(text: str) -> Release:
         process.join(5)
         parent.close()
         if not done:
+            lock.release()
             shutil.rmtree(target, ignore_errors=True)
     new = replace(new, triples=reply[1], graphs=reply[2])
     new.write(target / "release.json")
+    lock.release()
     switch_current(data_dir, target)
     prune_releases(data_dir, keep=2)  # as a build does: the current release and the one before
     return new

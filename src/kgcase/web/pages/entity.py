@@ -13,7 +13,7 @@ from typing import Any
 from flask import Response, request
 from werkzeug.exceptions import NotFound
 
-from kgcase.errors import QueryParameterError
+from kgcase.errors import QueryParameterError, quoted
 from kgcase.web.errors import NotAcceptableError
 from kgcase.web.negotiate import ResultFormat, choose_format, media_types
 from kgcase.web.pages import sparqltext as Q
@@ -77,12 +77,13 @@ def resource_by_iri(ext: str | None = None) -> Response:
     try:
         target = iri(given[0].strip()).value
     except ValueError as exc:
-        raise QueryParameterError(f"{given[0][:200]!r} is not an IRI: {exc}") from None
+        raise QueryParameterError(f"iri={quoted(given[0])} is not an IRI: "
+                                  f"{quoted(exc, 200)}") from None
     key = None
     if ext is not None:
         fmt = SUFFIXES.get("." + ext)
         if fmt is None:
-            raise NotFound(f"no format .{ext}; use one of {', '.join(SUFFIXES)}")
+            raise NotFound(f"no format {quoted('.' + ext)}; use one of {', '.join(SUFFIXES)}")
         key = fmt.key
     return serve(target, resource_kind(target), key)
 
@@ -94,7 +95,7 @@ def _choose(kind: Kind, key: str | None) -> ResultFormat:
     chosen = choose_format(request.headers.get("Accept"), offers)
     if chosen is None:
         raise NotAcceptableError(
-            f"cannot serve this resource as {request.headers.get('Accept')!r}; available: "
+            f"cannot serve this resource as {quoted(request.headers.get('Accept'))}; available: "
             f"{', '.join(media_types(offers))} (or a suffix: {', '.join(SUFFIXES)})")
     return chosen
 
@@ -102,7 +103,7 @@ def _choose(kind: Kind, key: str | None) -> ResultFormat:
 def serve(target: str, kind: Kind, key: str | None) -> Response:
     """Answer for resource ``target`` in the representation asked for."""
     if not kind.exists:
-        raise NotFound(f"the graph has no resource <{target}>")
+        raise NotFound(f"the graph has no resource {quoted(target)}")
     fmt = _choose(kind, key)
     base = base_iri()
     headers = {"Vary": "Accept", "Link": link_header(target, base, ontology=bool(kind.ontology)),
@@ -130,7 +131,7 @@ def page_context(target: str, kind: Kind) -> dict[str, Any]:
     """The entity and its sections, as the page template (and the JSON twin) get them."""
     described = describe(target, section_queries)
     if described is None:
-        raise NotFound(f"the graph has no statement about <{target}>")
+        raise NotFound(f"the graph has no statement about {quoted(target)}")
     entity, rows = described
     add_sections(entity, rows)
     downloads = [(href, fmt.media_type, label) for href, fmt, label in _downloads(target, kind)]

@@ -11,8 +11,9 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 from flask import Response, current_app, jsonify, request
 
-from kgcase.errors import KgcaseError, QueryParameterError
+from kgcase.errors import KgcaseError, QueryParameterError, quoted
 from kgcase.iris import CurieError, expand_curie
+from kgcase.queries import whole_number
 from kgcase.web.api import ServedQuery, get_catalogue
 from kgcase.web.binding import bind_with_values
 from kgcase.web.errors import QuerySyntaxError, UnknownQueryError
@@ -27,6 +28,8 @@ from kgcase.web.service import Plan, get_service
 from kgcase.web.worker import Outcome
 
 MAX_QUERY_CHARS = 200
+#: The most hits ``/api/search`` gives (``limit``).
+SEARCH_LIMIT = 50
 EXAMPLES = "kgcase_pages_examples"
 EDITOR_START = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX kg: <https://w3id.org/kgcase/>
@@ -163,8 +166,7 @@ def _direct(text: str) -> Hit | None:
 def search_api() -> Response:
     """``/api/search?q=…``: autocomplete over labels and synonyms; each hit carries its IRI."""
     text = request.args.get("q", "")
-    raw = request.args.get("limit", "12")
-    limit = min(max(int(raw), 1), 50) if raw.isdigit() else 12
+    limit = whole_number("limit", request.args.get("limit", "12"), 1, SEARCH_LIMIT)
     hits = search(text, limit=limit)
     return jsonify({"ok": True, "q": text, "results": [h.__dict__ for h in hits]})
 
@@ -180,7 +182,7 @@ def named_query_page(name: str) -> Response:
     """A named query as a form; with parameters given (or none needed), its results."""
     served = get_catalogue().get(name)
     if served is None:
-        raise UnknownQueryError(f"no named query {name!r}; available: "
+        raise UnknownQueryError(f"no named query {quoted(name)}; available: "
                                 f"{', '.join(sorted(get_catalogue())) or 'none'}")
     given = {k: v for k, v in request.args.items() if k != "run"}
     values = {p.name: given.get(p.name, p.default or "") for p in served.named.params}
