@@ -203,14 +203,18 @@ def test_health_lists_no_pids_without_a_token(live_server):
     body = get(live_server, "/api/health",
                headers={"Authorization": "Bearer anything"}).json()
     assert body["ok"] is True and body["release"]
-    assert "pids" not in body["workers"] and set(body["workers"]) >= COUNTS
+    for pool in ("sparql", "pages"):
+        assert "pids" not in body["workers"][pool] and set(body["workers"][pool]) >= COUNTS
 
 
 @pytest.mark.parametrize("token", [None, "wrong-token", ""])
 def test_health_lists_pids_only_to_the_admin(admin_server, token):
     headers = {} if token is None else {"Authorization": f"Bearer {token}"}
-    workers = get(admin_server, "/api/health", headers=headers).json()["workers"]
-    assert "pids" not in workers and set(workers) >= COUNTS
+    pools = get(admin_server, "/api/health", headers=headers).json()["workers"]
+    for pool in ("sparql", "pages"):
+        assert "pids" not in pools[pool] and set(pools[pool]) >= COUNTS
     admin = {"Authorization": f"Bearer {admin_server.admin_token}"}
-    workers = get(admin_server, "/api/health", headers=admin).json()["workers"]
-    assert len(workers["pids"]) == workers["size"] and set(workers) >= COUNTS
+    pools = get(admin_server, "/api/health", headers=admin).json()["workers"]
+    for pool in ("sparql", "pages"):
+        workers = pools[pool]
+        assert len(workers["pids"]) == workers["size"] and set(workers) >= COUNTS
