@@ -69,7 +69,8 @@ def two_process_server(tmp_path_factory: pytest.TempPathFactory):
     build_release(data_dir)
     with run_server(data_dir, tmp_path_factory.mktemp("processes-logs"), "--processes", "2",
                     "--admin-token", ADMIN_TOKEN, "--timeout-s", "60",
-                    "--client-queries", "0") as server:  # 8 at once from one address
+                    # 8 queries at once from one address, all of which wait their turn
+                    "--client-queries", "0", "--queue-length", "0") as server:
         yield server
 
 
