@@ -60,4 +60,6 @@ def parse(out: str) -> dict[str, Any]:
     return {"requests": total + socket[3], "ok": ok, "timeouts": socket[3],
             "errors": bad + sum(socket[:3]), "seconds": round(took, 2),
             "rate": round(ok / took, 2) if took else 0.0,
-            "p50_ms": pct.get("50"), "p99_ms": pct.get("99"), "load": "wrk"}
+            "p50_ms": pct.get("50"), "p99_ms": pct.get("99"), "load": "wrk",
+            "non_2xx": bad, "socket_errors": dict(zip(("connect", "read", "write", "timeout"),
+                                                      socket, strict=True))}
