@@ -220,7 +220,11 @@ def _no_query(exc: ParseException, text: str) -> KgcaseError:
     return QueryRefusedError(_UPDATE_REFUSED)
 
 
-@lru_cache(maxsize=4096)
+#: Verdicts on texts up to this size are kept (up to 1 024 of them): larger texts are rare, and
+#: keeping them would let a client fill a worker's memory with the texts it sent.
+_CACHED_TEXT = 16_384
+
+
 def check_query(text: str, allowed_services: frozenset[str] = frozenset(),
                 service_words: int | None = None) -> CheckedQuery:
     """Parse ``text`` (normalised) as a SPARQL query and apply the rules above.
@@ -231,6 +235,13 @@ def check_query(text: str, allowed_services: frozenset[str] = frozenset(),
     :raises QuerySyntaxError: the text is not a SPARQL query (400).
     :raises QueryRefusedError: it is an update, or calls a SERVICE not on the list (403).
     """
+    if len(text) <= _CACHED_TEXT:
+        return _cached_check(text, allowed_services, service_words)
+    return _check(text, allowed_services, service_words)
+
+
+def _check(text: str, allowed_services: frozenset[str],
+           service_words: int | None) -> CheckedQuery:
     with _RDFLIB:
         try:
             parsed = _parse(parseQuery, text)
@@ -256,6 +267,9 @@ def check_query(text: str, allowed_services: frozenset[str] = frozenset(),
         ordered=_outer_order(algebra.p),
         text=text,
     )
+
+
+_cached_check = lru_cache(maxsize=1024)(_check)
 
 
 def _outer_order(node: CompValue) -> bool:
