@@ -31,7 +31,8 @@ class ConfigError(KgcaseError):
 
 
 _KIND_NAMES = {int: "an integer", float: "a number", str: "a string"}
-_MINIMUM = {"workers": 1, "threads": 1, "processes": 1, "timeout_s": 0.1, "update_timeout_s": 0.1}
+_MINIMUM = {"workers": 1, "threads": 1, "processes": 1, "timeout_s": 0.1, "update_timeout_s": 0.1,
+            "header_timeout_s": 0.1, "body_timeout_s": 0.1}
 #: hyper (in granian) answers a bare 414 to a request target of 65 535 bytes or more.
 _MAXIMUM = {"max_url_bytes": 65000}
 
@@ -61,8 +62,8 @@ class Settings:
         4, "Query worker processes; a query that overruns is killed together with its worker."
     )
     threads: int = _setting(
-        8, "HTTP threads per HTTP process (granian); requests beyond `workers` wait for a free "
-        "worker."
+        8, "HTTP threads per HTTP process, running the app on requests whose body has arrived; "
+        "requests beyond `workers` wait for a free worker."
     )
     processes: int = _setting(
         1, "HTTP processes sharing the port, each with its own `threads`, `workers` and result "
@@ -96,6 +97,20 @@ class Settings:
     base_iri: str = _setting(
         "https://w3id.org/kgcase/",
         "Base of the IRIs served as pages: the path /x names the IRI base_iri + x (docs/pages.md).",
+    )
+    header_timeout_s: float = _setting(
+        10.0, "Seconds a client has to send a request's headers (counted from the connection's "
+        "first byte, or from the previous answer on a kept-alive connection); the connection is "
+        "closed after. Slow clients then cost no HTTP thread (docs/decisions.md)."
+    )
+    body_timeout_s: float = _setting(
+        30.0, "Seconds a client has to send a whole request body, read before the request gets "
+        "an HTTP thread; 408 after. Slow uploads then cost no HTTP thread."
+    )
+    client_requests: int = _setting(
+        32, "Requests one client address may have in progress at once (its body being read, or "
+        "waiting for or on an HTTP thread); 429 with Retry-After beyond. 0: no limit. Behind a "
+        "reverse proxy every client has the proxy's address: raise it there."
     )
 
     @property
