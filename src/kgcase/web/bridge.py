@@ -2,16 +2,17 @@
 
 granian's WSGI interface reads the request body on the HTTP thread, so a client that sends its
 body slowly holds a thread, and a few such clients hold them all. Here the body is read on
-granian's event loop, chunk by chunk, under a total deadline (``body_timeout_s``, 408 after)
-and a byte cap (``max_body_bytes``, 413 as soon as it is passed, chunked bodies included); a
-client address has at most ``client_requests`` requests in progress (429 beyond). Only then
-does the Flask app run, on one of ``threads`` threads, with the body in memory
-(docs/decisions.md, "Requests reach the app whole").
+granian's event loop under a total deadline (``body_timeout_s``, 408 after) and a byte cap
+(``max_body_bytes``, 413: before reading when Content-Length says so, and for a chunked body as
+soon as it passes the cap); a client address has at most ``client_requests`` requests in
+progress (429 beyond). Only then does the Flask app run, on one of ``threads`` threads, with the
+body in memory (docs/decisions.md, "Requests reach the app whole").
 """
 
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import io
 import json
@@ -21,6 +22,8 @@ import sys
 import threading
 from collections.abc import Callable, Iterable
 from typing import Any
+
+from granian.rsgi import ProtocolClosed
 
 from kgcase.config import Settings
 from kgcase.web.errors import error_body
@@ -77,11 +80,16 @@ class Refused(Exception):
 class ThreadPool:
     """``size`` daemon threads running WSGI calls; each result is set on its asyncio future.
 
-    Leaner than ``loop.run_in_executor`` (no ``concurrent.futures`` future chained to an
-    asyncio one), and daemon threads do not hold up the process at exit."""
+    Leaner than ``loop.run_in_executor``: no ``concurrent.futures`` future chained to an
+    asyncio one, and the results that finish while the event loop is busy reach it with one
+    wake-up (a wake-up is a pipe write and read). Daemon threads do not hold up the exit."""
 
     def __init__(self, size: int) -> None:
         self.jobs: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self.done: collections.deque[tuple[asyncio.Future[Answer], Any, Any]] = (
+            collections.deque())
+        self.lock = threading.Lock()
+        self.woken = False  # a drain is scheduled on the loop and has not started
         for i in range(size):
             threading.Thread(target=self._work, name=f"http-{i}", daemon=True).start()
 
@@ -100,18 +108,25 @@ class ThreadPool:
                 result = call(arg)
             except BaseException as exc:  # handed to the request that waits for it
                 error = exc
-            with contextlib.suppress(RuntimeError):  # the loop closed: the server is stopping
-                loop.call_soon_threadsafe(_settle, future, result, error)
+            with self.lock:
+                self.done.append((future, result, error))
+                wake, self.woken = not self.woken, True
+            if wake:
+                with contextlib.suppress(RuntimeError):  # the loop closed: the server stops
+                    loop.call_soon_threadsafe(self._drain)
             del loop, future, arg, result, error
 
-
-def _settle(future: asyncio.Future[Answer], result: Any, exc: BaseException | None) -> None:
-    if future.cancelled():
-        return
-    if exc is None:
-        future.set_result(result)
-    else:
-        future.set_exception(exc)
+    def _drain(self) -> None:
+        with self.lock:
+            self.woken = False
+            done, self.done = self.done, collections.deque()
+        for future, result, error in done:
+            if future.cancelled():
+                continue
+            if error is None:
+                future.set_result(result)
+            else:
+                future.set_exception(error)
 
 
 def call_wsgi(app: WSGIApp, environ: dict[str, Any]) -> Answer:
@@ -186,6 +201,8 @@ class Bridge:
         except Refused as refused:
             protocol.response_bytes(*refused.answer(scope.path, self.cors_origin))
             return
+        except ProtocolClosed:
+            return  # the client left before its body was whole: nobody to answer
         protocol.response_bytes(status, headers, payload)
 
     async def _body(self, scope: Any, protocol: Any) -> bytes:
@@ -198,23 +215,28 @@ class Bridge:
         if expected is not None and expected > self.max_body:
             raise self._too_large(f"the request body is {length} bytes")
         chunks: list[bytes] = []
-        size = 0
         try:
             async with asyncio.timeout(self.body_timeout_s):
-                async for chunk in protocol:
-                    size += len(chunk)
-                    if size > self.max_body:
-                        raise self._too_large(f"the request body is over {self.max_body} bytes")
-                    chunks.append(chunk)
+                if expected is not None:  # hyper reads no more than it says: one await
+                    chunks.append(await protocol())
+                else:
+                    size = 0
+                    async for chunk in protocol:
+                        size += len(chunk)
+                        if size > self.max_body:
+                            raise self._too_large(
+                                f"the request body is over {self.max_body} bytes")
+                        chunks.append(chunk)
         except TimeoutError:
             raise Refused(
                 408, f"the request body did not arrive within {self.body_timeout_s:g} s "
-                f"({size} bytes came; setting body_timeout_s); send it at once") from None
-        if expected is not None and size < expected:
+                f"(setting body_timeout_s); send it at once") from None
+        body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        if expected is not None and len(body) < expected:
             # granian ends the body early when the client goes: never run a cut request.
             # (A chunked body cut so cannot be told from a whole one here.)
-            raise Refused(400, f"the request body ended after {size} of {expected} bytes")
-        return b"".join(chunks)
+            raise Refused(400, f"the request body ended after {len(body)} of {expected} bytes")
+        return body
 
     def _too_large(self, what: str) -> Refused:
         return Refused(413, f"{what}; the limit is {self.max_body} bytes (setting "
