@@ -82,7 +82,8 @@ class ThreadPool:
 
     Leaner than ``loop.run_in_executor``: no ``concurrent.futures`` future chained to an
     asyncio one, and the results that finish while the event loop is busy reach it with one
-    wake-up (a wake-up is a pipe write and read). Daemon threads do not hold up the exit."""
+    wake-up (a wake-up is a pipe write and read). Made for one event loop (a granian worker
+    process has one). Daemon threads do not hold up the exit."""
 
     def __init__(self, size: int) -> None:
         self.jobs: queue.SimpleQueue[Any] = queue.SimpleQueue()
