@@ -32,7 +32,8 @@ class ConfigError(KgcaseError):
 
 _KIND_NAMES = {int: "an integer", float: "a number", str: "a string"}
 _MINIMUM = {"workers": 1, "page_workers": 1, "threads": 1, "processes": 1, "timeout_s": 0.1,
-            "update_timeout_s": 0.1, "max_query_depth": 1}
+            "update_timeout_s": 0.1, "max_query_depth": 1, "header_timeout_s": 0.1,
+            "body_timeout_s": 0.1}
 #: hyper (in granian) answers a bare 414 to a request target of 65 535 bytes or more.
 _MAXIMUM = {"max_url_bytes": 65000}
 
@@ -78,8 +79,9 @@ class Settings:
         "stopped with a 422 that says so, and its worker replaced (0: no limit)."
     )
     threads: int = _setting(
-        32, "HTTP threads per HTTP process (granian); a thread mostly waits on a query worker, "
-        "and ad-hoc queries hold at most `workers` + `queue_length` of them."
+        32, "HTTP threads per HTTP process, running the app on requests whose body has arrived; "
+        "a thread mostly waits on a query worker, and ad-hoc queries hold at most `workers` + "
+        "`queue_length` of them."
     )
     processes: int = _setting(
         1, "HTTP processes sharing the port, each with its own `threads`, `workers` and result "
@@ -125,6 +127,20 @@ class Settings:
         "", "URL the service is reached at (http(s)://host[:port][/prefix]): absolute links, "
         "redirects, OpenAPI `servers` and the service description are built from it, never from "
         "a request's Host header (empty: http://host:port of these settings)."
+    )
+    header_timeout_s: float = _setting(
+        10.0, "Seconds a client has to send a request's headers (counted from the connection's "
+        "first byte, or from the previous answer on a kept-alive connection); the connection is "
+        "closed after. Slow clients then cost no HTTP thread (docs/decisions.md)."
+    )
+    body_timeout_s: float = _setting(
+        30.0, "Seconds a client has to send a whole request body, read before the request gets "
+        "an HTTP thread; 408 after. Slow uploads then cost no HTTP thread."
+    )
+    client_requests: int = _setting(
+        16, "Requests one client address may have in progress at once (its body being read, or "
+        "waiting for or on an HTTP thread); 429 with Retry-After beyond. 0: no limit. Behind a "
+        "reverse proxy every client has the proxy's address: raise it there."
     )
 
     @property

@@ -1,12 +1,14 @@
-"""Run the app under granian: a Rust HTTP server that calls the Flask app through WSGI.
+"""Run the app under granian: a Rust HTTP server that calls the Flask app through a bridge.
 
 granian parses HTTP, keeps connections and writes responses outside the interpreter, so the one
 core a Python process can use goes to the app; per request it costs about half of what waitress
 did (docs/decisions.md, "granian serves HTTP"). Its main process binds the port and supervises
 ``processes`` worker processes that accept on the shared socket: it replaces one that dies and
 stops them all on SIGTERM or Ctrl-C. Each worker process builds its own app
-(:func:`app_factory`), with its own query workers and result cache, and runs requests on
-``threads`` threads.
+(:func:`app_factory`), with its own query workers and result cache. granian calls it through
+RSGI: :class:`kgcase.web.bridge.Bridge` reads each request whole on granian's event loop, then
+runs the Flask app on one of ``threads`` threads, so a slow client holds no thread
+(docs/decisions.md, "Requests reach the app whole").
 
 The settings reach the worker processes as JSON in the environment variable
 ``KGCASE_SERVE_SETTINGS``, and each builds its app only then, so no thread, pipe or store of the
@@ -25,11 +27,14 @@ import socket
 
 from flask import Flask
 from granian.constants import HTTPModes, Interfaces, Loops
+from granian.http import HTTP1Settings
 from granian.log import LogLevels
 from granian.server import Server
 
 from kgcase.config import Settings
 from kgcase.web import create_app, start_workers, stop_workers
+from kgcase.web.bridge import Bridge
+from kgcase.web.service import EXTENSION
 from kgcase.web.worker import die_with_parent
 
 SETTINGS_ENV = "KGCASE_SERVE_SETTINGS"
@@ -37,8 +42,14 @@ SETTINGS_ENV = "KGCASE_SERVE_SETTINGS"
 STOP_GRACE_S = 10
 
 
-def app_factory() -> Flask:
-    """The app of one HTTP worker process, from the settings its server passed on.
+def app_factory() -> Bridge:
+    """The app of one HTTP worker process, behind its bridge (RSGI)."""
+    app = flask_factory()
+    return Bridge(app, app.extensions[EXTENSION].settings)
+
+
+def flask_factory() -> Flask:
+    """The Flask app of one HTTP worker process, from the settings its server passed on.
 
     granian calls this before it installs the worker's own signal handlers, and until then the
     worker holds the handlers it inherited from the main process, which would swallow a SIGTERM
@@ -81,23 +92,29 @@ class _ThreadCountFilter(logging.Filter):
         return "Python threads" not in record.getMessage()
 
 
-def run(settings: Settings, port: int) -> None:
-    """Serve until SIGTERM or Ctrl-C: granian's main process here, its workers below it."""
+def run(settings: Settings, port: int, *, bridge: bool = True) -> None:
+    """Serve until SIGTERM or Ctrl-C: granian's main process here, its workers below it.
+
+    ``bridge=False`` serves the Flask app through granian's own WSGI interface instead, where a
+    slow client holds a thread: only for measuring what the bridge costs (benchmarks/).
+    """
     logging.getLogger("_granian").addFilter(_ThreadCountFilter())
     os.environ[SETTINGS_ENV] = json.dumps(dataclasses.asdict(settings) | {"port": port})
     server = Server(
-        "kgcase.web.serve:app_factory",
+        "kgcase.web.serve:" + ("app_factory" if bridge else "flask_factory"),
         factory=True,
         address=settings.host,
         port=port,
-        interface=Interfaces.WSGI,
+        interface=Interfaces.RSGI if bridge else Interfaces.WSGI,
         http=HTTPModes.http1,
+        # granian's default HTTP/1 buffer (408 KB) holds any request line that max_url_bytes
+        # allows (at most 65 000, kgcase.config), so those reach the app and its 414.
+        http1_settings=HTTP1Settings(header_read_timeout=round(settings.header_timeout_s * 1000)),
         websockets=False,
         loop=Loops.asyncio,
         workers=settings.processes,
-        blocking_threads=settings.threads,
-        # granian's default HTTP/1 buffer (408 KB) holds any request line that max_url_bytes
-        # allows (at most 65 000, kgcase.config), so those reach the app and its 414.
+        # The bridge runs the app on its own ``threads`` threads; granian's RSGI takes one.
+        blocking_threads=1 if bridge else settings.threads,
         respawn_failed_workers=True,
         workers_kill_timeout=STOP_GRACE_S,
         log_level=LogLevels.warning,
