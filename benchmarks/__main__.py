@@ -7,6 +7,7 @@
     pages    entity page latency (bench_pages.py)
     optimise named queries on a store built with and without Store.optimize() (bench_optimise.py)
     throughput named queries under concurrent load, kgcase beside rdflib (bench_throughput.py)
+    bridge   granian's WSGI path beside the RSGI bridge that reads bodies first (bench_bridge.py)
     hardening the hardening review's attacks on the code before and after it (bench_hardening.py)
 """
 
@@ -18,7 +19,7 @@ import sys
 
 SCRIPTS = {"build": "bench_build", "remote": "bench_remote", "service": "bench_service",
            "pages": "bench_pages", "optimise": "bench_optimise",
-           "throughput": "bench_throughput", "hardening": "bench_hardening"}
+           "throughput": "bench_throughput", "bridge": "bench_bridge", "hardening": "bench_hardening"}
 
 
 def main(argv: list[str]) -> None:

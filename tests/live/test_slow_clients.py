@@ -184,7 +184,7 @@ def test_whole_bodies_still_reach_the_app(guarded):
 
 def _inline(server: LiveServer) -> int:
     """How many one-pattern lookups the web process has run (/api/health)."""
-    return requests.get(server.url + "/api/health", timeout=10).json()["workers"]["inline"]
+    return requests.get(server.url + "/api/health", timeout=10).json()["workers"]["pages"]["inline"]
 
 
 def test_a_body_cut_by_the_client_runs_nothing(guarded):
