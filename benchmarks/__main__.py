@@ -19,7 +19,8 @@ import sys
 
 SCRIPTS = {"build": "bench_build", "remote": "bench_remote", "service": "bench_service",
            "pages": "bench_pages", "optimise": "bench_optimise",
-           "throughput": "bench_throughput", "bridge": "bench_bridge", "hardening": "bench_hardening"}
+           "throughput": "bench_throughput", "bridge": "bench_bridge",
+           "hardening": "bench_hardening"}
 
 
 def main(argv: list[str]) -> None:
