@@ -46,6 +46,17 @@ SUBJECTS = ("SELECT DISTINCT ?s WHERE {{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), \"{}
             "ORDER BY ?s")
 
 
+def _described(src: Path) -> str:
+    """``src`` with the commit its checkout is at (and whether it has changes), if it has one."""
+    git = ["git", "-C", str(src.parent)]
+    head = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    if head.returncode:
+        return str(src)
+    dirty = subprocess.run([*git, "status", "--porcelain", "--", "src"], capture_output=True,
+                           text=True).stdout.strip()
+    return f"{src} at {head.stdout.strip()}{' with changes' if dirty else ''}"
+
+
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m benchmarks hardening",
                                      description=__doc__.splitlines()[0])
@@ -165,7 +176,7 @@ def run(args: argparse.Namespace, work: Path, argv: list[str]) -> dict[str, Any]
         "json": str(out_json.relative_to(ROOT)) if out_json.is_relative_to(ROOT)
         else str(out_json),
         "out_json": str(out_json),
-        "trees": {side: str(s.src) for side, s in servers.items()},
+        "trees": {side: _described(s.src) for side, s in servers.items()},
         "data": f"the seed build of `cases/`, {triples(data_dir)} triples",
         "flags": {side: s.flags for side, s in servers.items()},
         "restarts": {side: s.restarts for side, s in servers.items() if s.restarts},

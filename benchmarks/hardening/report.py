@@ -218,7 +218,8 @@ def section(doc: dict[str, Any]) -> str:
         HEADING,
         "",
         f"Run {doc['date']} on {doc['machine']}, by `{doc['command']}` ({doc['took']}; load "
-        f"average {doc['load_average']:.1f} when it started: the machine was shared). BEFORE is "
+        f"average {doc['load_average']:.1f} when it started"
+        f"{': the machine was shared' if doc['load_average'] >= 1 else ''}). BEFORE is "
         f"`{doc['trees']['before']}`, AFTER `{doc['trees']['after']}`; both served the same "
         f"data directory ({doc['data']}) at the same time, and each scenario ran on BEFORE, "
         "then on AFTER. Flags passed (each server only gets those its `server.py --help` "

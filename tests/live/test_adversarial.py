@@ -4,16 +4,15 @@ live server, bounded in time (docs/security.md lists the promises these hold).""
 from __future__ import annotations
 
 import http.client
-import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlencode, urlsplit
 
 import pytest
 import requests
 
+from listener import Listener, listening
 from live.conftest import ADMIN_TOKEN, LiveServer, build_release, run_server
 
 pytestmark = pytest.mark.live
@@ -28,31 +27,11 @@ DOUBLING = "SELECT (STRLEN(?s27) AS ?n) WHERE {{ BIND(\"xx\" AS ?s0) {} }}".form
     f"BIND(CONCAT(?s{i}, ?s{i}) AS ?s{i + 1})" for i in range(27)))
 
 
-class _Listener(BaseHTTPRequestHandler):
-    hits = 0
-
-    def _count(self) -> None:
-        type(self).hits += 1
-        body = b"<html>an internal page</html>"
-        self.send_response(200)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    do_GET = do_POST = _count
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
-def listener() -> Iterator[str]:
+def listener() -> Iterator[Listener]:
     """An HTTP server on loopback, standing for an internal service an attacker wants."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Listener)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/ssrf"
-    server.shutdown()
-    server.server_close()
+    with listening() as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
@@ -94,13 +73,14 @@ def _send(server: LiveServer, method: str, kwargs: dict) -> requests.Response:
     return requests.request(method, url, timeout=30, **kwargs)
 
 
-def test_a_smuggled_service_call_reaches_nothing(hardened: LiveServer, listener: str) -> None:
-    before = _Listener.hits
-    for method, kwargs in _smuggled(listener):
+def test_a_smuggled_service_call_reaches_nothing(hardened: LiveServer,
+                                                 listener: Listener) -> None:
+    before = listener.hits
+    for method, kwargs in _smuggled(listener.url):
         r = _send(hardened, method, kwargs)
         assert r.status_code == 403, (kwargs, r.status_code, r.text)
         assert "internal page" not in r.text
-    assert _Listener.hits == before
+    assert listener.hits == before
 
 
 def test_the_service_description_says_the_workers_are_confined(hardened: LiveServer) -> None:

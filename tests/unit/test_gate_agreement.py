@@ -11,9 +11,7 @@ it is handed the raw text the gate would have refused.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pyoxigraph as ox
 import pytest
@@ -22,36 +20,16 @@ from hypothesis import strategies as st
 
 from kgcase.web.errors import QueryRefusedError, QuerySyntaxError
 from kgcase.web.gate import check_query, prepare_query
+from listener import Listener, listening
 
 TERMINATORS = ["\r", "\n", "\r\n", "\u0085", "\u2028", "\u2029"]
 
 
-class _Listener(BaseHTTPRequestHandler):
-    hits = 0
-
-    def _answer(self) -> None:
-        type(self).hits += 1
-        body = b'{"head": {"vars": []}, "results": {"bindings": [{}]}}'
-        self.send_response(200)
-        self.send_header("Content-Type", "application/sparql-results+json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    do_GET = do_POST = _answer
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
-def listener() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Listener)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/sparql"
-    server.shutdown()
-    server.server_close()
+def listener() -> Iterator[Listener]:
+    body = b'{"head": {"vars": []}, "results": {"bindings": [{}]}}'
+    with listening(body=body, content_type="application/sparql-results+json") as server:
+        yield server
 
 
 def gate(text: str) -> str | None:
@@ -96,36 +74,37 @@ ENDERS = st.sampled_from([*TERMINATORS, "\\u000A", "\\u000D", '"', "'", '"""', "
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
-def test_what_the_gate_lets_through_never_calls_out(listener: str, data: st.DataObject) -> None:
+def test_what_the_gate_lets_through_never_calls_out(listener: Listener,
+                                                    data: st.DataObject) -> None:
     draw = data.draw
     head = draw(st.sampled_from(["", "PREFIX service: <urn:p#>\n", "# c\r"]))
     body = [*draw(st.lists(NOISE, max_size=3)), draw(HIDERS), *draw(st.lists(NOISE, max_size=2)),
-            draw(ENDERS), draw(st.sampled_from(_services(listener))),
+            draw(ENDERS), draw(st.sampled_from(_services(listener.url))),
             *draw(st.lists(NOISE, max_size=3))]
     text = f"{head}SELECT * WHERE {{ {''.join(body)} \n}}"
-    before = _Listener.hits
+    before = listener.hits
     allowed = gate(text)
     if allowed is not None:
         run(allowed)
-    assert _Listener.hits == before, f"the gate let through a SERVICE call: {text!r}"
+    assert listener.hits == before, f"the gate let through a SERVICE call: {text!r}"
 
 
 @pytest.mark.parametrize("terminator", TERMINATORS)
-def test_a_comment_hides_nothing_whatever_ends_it(listener: str, terminator: str) -> None:
-    text = f"SELECT * WHERE {{ # x{terminator}SERVICE <{listener}> {{ ?a ?b ?c }}\n}}"
-    before = _Listener.hits
+def test_a_comment_hides_nothing_whatever_ends_it(listener: Listener, terminator: str) -> None:
+    text = f"SELECT * WHERE {{ # x{terminator}SERVICE <{listener.url}> {{ ?a ?b ?c }}\n}}"
+    before = listener.hits
     allowed = gate(text)
     if allowed is not None:
         run(allowed)
-    assert _Listener.hits == before
+    assert listener.hits == before
 
 
-def test_the_engine_calls_out_when_handed_the_raw_text(listener: str) -> None:
+def test_the_engine_calls_out_when_handed_the_raw_text(listener: Listener) -> None:
     """The control: the CR-comment text, unnormalised, reaches the listener through the engine,
     so the tests above would see a call that got through."""
-    before = _Listener.hits
-    run(f"SELECT * WHERE {{ # x\rSERVICE <{listener}> {{ ?a ?b ?c }}\n}}")
-    assert _Listener.hits == before + 1
+    before = listener.hits
+    run(f"SELECT * WHERE {{ # x\rSERVICE <{listener.url}> {{ ?a ?b ?c }}\n}}")
+    assert listener.hits == before + 1
 
 
 @settings(max_examples=150, deadline=None)

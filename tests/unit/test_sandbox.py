@@ -3,9 +3,7 @@ with a message that says so — even for a query the gate never saw."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -16,29 +14,13 @@ from kgcase.web.errors import QueryRefusedError, QueryTooLargeError
 from kgcase.web.executor import WorkerPool
 from kgcase.web.sandbox import Confinement
 from kgcase.web.worker import Job
-
-
-class _Counter(BaseHTTPRequestHandler):
-    hits = 0
-
-    def do_GET(self) -> None:
-        type(self).hits += 1
-        self.send_response(500)
-        self.end_headers()
-
-    do_POST = do_GET
-
-    def log_message(self, *args: object) -> None:
-        pass
+from listener import Listener, listening
 
 
 @pytest.fixture(scope="module")
-def listener() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Counter)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/x"
-    server.shutdown()
-    server.server_close()
+def listener() -> Iterator[Listener]:
+    with listening(status=500) as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
@@ -59,28 +41,28 @@ def _service(listener: str) -> str:
     return f"SELECT * WHERE {{ SERVICE <{listener}> {{ ?a ?b ?c }} }}"
 
 
-def test_a_confined_worker_reaches_no_listener(release: str, listener: str) -> None:
+def test_a_confined_worker_reaches_no_listener(release: str, listener: Listener) -> None:
     """The query goes straight to a worker (``gate=False``: as if the gate had been fooled)."""
     pool = WorkerPool(1, Confinement(no_network=True))
     try:
-        before = _Counter.hits
+        before = listener.hits
         with pytest.raises(QueryRefusedError, match="network connection"):
-            pool.run(_job(release, _service(listener)), timeout_s=30)
-        assert _Counter.hits == before
+            pool.run(_job(release, _service(listener.url)), timeout_s=30)
+        assert listener.hits == before
         ok = pool.run(_job(release, "SELECT * WHERE { ?s ?p ?o }"), timeout_s=30)
         assert ok.count == 1  # its pipe (a Unix socket) and its store still work
     finally:
         pool.close()
 
 
-def test_an_unconfined_worker_does_reach_it(release: str, listener: str) -> None:
+def test_an_unconfined_worker_does_reach_it(release: str, listener: Listener) -> None:
     """The control: the same job in a worker left open makes the call."""
     pool = WorkerPool(1, Confinement(no_network=False))
     try:
-        before = _Counter.hits
+        before = listener.hits
         with pytest.raises(StoreUnavailableError, match="500"):  # what the listener answers
-            pool.run(_job(release, _service(listener)), timeout_s=30)
-        assert _Counter.hits == before + 1
+            pool.run(_job(release, _service(listener.url)), timeout_s=30)
+        assert listener.hits == before + 1
     finally:
         pool.close()
 

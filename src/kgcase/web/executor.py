@@ -116,15 +116,17 @@ class WorkerPool:
         self._all.append(worker)
         return worker
 
-    def _replace(self, worker: _Worker) -> None:
-        """Kill ``worker`` (SIGKILL: the query stops now) and put a fresh one in the pool."""
-        worker.process.kill()
-        worker.process.join(5)
-        worker.conn.close()
-        _remove(worker.error_path)
+    def _drop(self, worker: _Worker) -> None:
+        """Kill ``worker`` (SIGKILL: a query it runs stops now) and forget it."""
+        _stop(worker)
         with self._lock:
             if worker in self._all:
                 self._all.remove(worker)
+
+    def _replace(self, worker: _Worker) -> None:
+        """Kill ``worker`` and put a fresh one in the pool."""
+        self._drop(worker)
+        with self._lock:
             self.killed += 1
             if not self._closed:  # in the background: a query never waits on a start-up
                 self._spawner.submit(self._spawn_ready)
@@ -143,15 +145,9 @@ class WorkerPool:
                     if not self._closed:
                         self._idle.put(worker)
                         return
-            worker.process.kill()
-            worker.process.join(5)
-            worker.conn.close()
-            _remove(worker.error_path)
-            with self._lock:
-                if worker in self._all:
-                    self._all.remove(worker)
-                if self._closed:
-                    return
+            self._drop(worker)
+            if self._closed:
+                return
 
     def run(self, job: Job, *, timeout_s: float) -> Outcome:
         """Run ``job`` on an idle worker; the deadline covers waiting for one and running.
@@ -254,10 +250,7 @@ class WorkerPool:
             workers, self._all = self._all, []
         self._spawner.shutdown(wait=False)
         for worker in workers:
-            worker.process.kill()
-            worker.process.join(5)
-            worker.conn.close()
-            _remove(worker.error_path)
+            _stop(worker)
 
 
 class ClientSlots:
@@ -290,9 +283,13 @@ class ClientSlots:
                     del self._running[client]
 
 
-def _remove(path: str) -> None:
+def _stop(worker: _Worker) -> None:
+    """SIGKILL ``worker``, reap it, close its pipe and remove its error file."""
+    worker.process.kill()
+    worker.process.join(5)
+    worker.conn.close()
     with suppress(OSError):
-        os.unlink(path)
+        os.unlink(worker.error_path)
 
 
 def _memory_error(confinement: Confinement) -> QueryTooLargeError:
