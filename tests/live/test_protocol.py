@@ -278,3 +278,31 @@ def test_row_cap_sets_truncation_header(live_server):
 def test_ask(live_server):
     r = requests.get(live_server.sparql, params={"query": "ASK { ?s ?p ?o }"}, timeout=10)
     assert r.json() == {"head": {}, "boolean": True}
+
+
+def test_relative_iris_resolve_against_the_endpoint(live_server):
+    """SPARQL 1.1 Protocol: a query may use relative IRIs; the service gives them a base."""
+    r = requests.post(live_server.sparql, data={"query": "CONSTRUCT { <s> <p> 1 } WHERE {}"},
+                      headers={"Accept": "application/n-triples"}, timeout=10)
+    assert r.status_code == 200, r.text
+    assert r.text.startswith("<http://127.0.0.1:") and "/s> <" in r.text
+
+
+@pytest.mark.parametrize(("body", "content_type", "status"), [
+    ("ASK {}".encode("utf-16"), "application/sparql-query; charset=UTF-16", 415),
+    ("ASK {}".encode("utf-16"), "application/sparql-query", 400),
+    ("ASK {}".encode("utf-16-le"), "application/sparql-query", 400),
+    (b"", "application/sparql-query", 400),
+])
+def test_a_query_body_must_be_utf8(live_server, body, content_type, status):
+    r = requests.post(live_server.sparql, data=body, headers={"Content-Type": content_type},
+                      timeout=10)
+    assert r.status_code == status, r.text
+    assert "UTF-8" in r.text or "no query" in r.text
+
+
+def test_a_get_naming_a_dataset_without_a_query_is_a_400(live_server):
+    r = requests.get(live_server.sparql, params={"default-graph-uri": "urn:g"}, timeout=10)
+    assert r.status_code == 400
+    assert "no 'query'" in r.text
+    assert requests.get(live_server.sparql, timeout=10).status_code == 200  # the description

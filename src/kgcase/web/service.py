@@ -193,6 +193,7 @@ class Plan:
     #: The address of the client of an ad-hoc query (/sparql, the editor): it runs on the
     #: workers of ad-hoc queries, within that client's share. None: a page or named query.
     client: str | None = None
+    base_iri: str | None = None  # relative IRIs in the query resolve against it (the endpoint)
 
     def key(self, release_id: str, max_rows: int) -> str:
         """A digest of everything the outcome depends on."""
@@ -272,6 +273,7 @@ class QueryService:
             gate=plan.checked.parse or (plan.checked.form is None and is_remote(release.path)),
             allowed_services=tuple(sorted(self.settings.allowed_services)),
             service_words=plan.checked.service_words, max_bytes=self.settings.max_answer_bytes,
+            base_iri=plan.base_iri,
         )
         outcome = None
         if plan.answer is not None:

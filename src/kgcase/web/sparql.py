@@ -36,6 +36,7 @@ from kgcase.web.negotiate import (
     media_types,
 )
 from kgcase.web.service import Plan, get_service, to_response
+from kgcase.web.urls import public_base
 
 bp = Blueprint("sparql", __name__)
 
@@ -93,6 +94,27 @@ def _refuse_update_field(*sources: MultiDict[str, str]) -> None:
         )
 
 
+def _utf8_body() -> str:
+    """The body of an ``application/sparql-query`` request, which the protocol says is UTF-8.
+
+    :raises UnsupportedMediaTypeError: another charset is declared (415).
+    :raises QuerySyntaxError: the bytes are not UTF-8, or look like UTF-16 (400).
+    """
+    charset = request.mimetype_params.get("charset", "utf-8")
+    if charset.lower().replace("_", "-") not in ("utf-8", "utf8"):
+        raise UnsupportedMediaTypeError(
+            f"the query body is declared as {quoted(charset)}; the SPARQL protocol takes "
+            "application/sparql-query in UTF-8 only"
+        )
+    data = request.get_data()
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data:
+        raise QuerySyntaxError("the query body is not UTF-8 (it looks like UTF-16): send UTF-8")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise QuerySyntaxError(f"the query body is not valid UTF-8 (byte {exc.start})") from None
+
+
 def read_protocol_request() -> tuple[str | None, MultiDict[str, str]]:
     """Return the query text (``None``: GET without a query) and the protocol parameters.
 
@@ -110,17 +132,18 @@ def read_protocol_request() -> tuple[str | None, MultiDict[str, str]]:
         _refuse_update_field(args)
         queries, params = args.getlist("query"), args
         if not queries:
+            if "default-graph-uri" in args or "named-graph-uri" in args:
+                raise QuerySyntaxError(
+                    "the request names a dataset (default-graph-uri, named-graph-uri) but holds "
+                    "no 'query'; a GET without parameters describes the service"
+                )
             return None, params
     elif request.mimetype == FORM:
         _refuse_update_field(args, request.form)
         params = MultiDict([*args.items(multi=True), *request.form.items(multi=True)])
         queries = params.getlist("query")
     elif request.mimetype == QUERY_BODY:
-        try:
-            body = request.get_data().decode(request.mimetype_params.get("charset", "utf-8"))
-        except (UnicodeDecodeError, LookupError):
-            raise QuerySyntaxError("the query body is not valid UTF-8") from None
-        queries, params = [body, *args.getlist("query")], args
+        queries, params = [_utf8_body(), *args.getlist("query")], args
     elif request.mimetype == UPDATE_BODY:
         raise QueryRefusedError(
             "SPARQL Update is not accepted at /sparql: the endpoint is read-only"
@@ -159,6 +182,7 @@ def query_endpoint() -> Response:
         default_graphs=_graph_iris(params, "default-graph-uri") if dataset else None,
         named_graphs=_graph_iris(params, "named-graph-uri") if dataset else None,
         client=request.remote_addr or "",
+        base_iri=public_base(service.settings) + request.path,
     )
     conditional = request.headers.get("If-None-Match") if request.method != "POST" else None
     try:

@@ -70,6 +70,7 @@ class Job:
     allowed_services: tuple[str, ...] = ()
     service_words: int = 0  # SERVICE keywords the lexer saw, held against the parse
     max_bytes: int = 0  # most bytes of rows read (0: no limit); beyond, the answer is cut
+    base_iri: str | None = None  # what relative IRIs in the query resolve against (embedded)
     #: Where the release's answer tables hold this answer, if they hold this query's text (a
     #: materialised named query; read by the web process, :func:`kgcase.web.service.from_tables`).
     answer: AnswerRequest | None = None
@@ -170,6 +171,8 @@ def execute(store: ox.Store | RemoteStore, job: Job) -> Outcome:
     options = _query_options(job)
     sparql = job.sparql
     remote = isinstance(store, RemoteStore)
+    if job.base_iri and not remote:
+        options["base_iri"] = job.base_iri
     if remote:
         options["max_rows"] = job.max_rows
         store.timeout_s = job.timeout_s

@@ -25,6 +25,7 @@ from kgcase.web.pages.model import Ref, Value, first_labels, literal, ref
 from kgcase.web.pages.respond import html
 from kgcase.web.pages.runner import Node, iri, select, values_block
 from kgcase.web.service import Plan, get_service
+from kgcase.web.urls import public_base
 from kgcase.web.worker import Outcome
 
 MAX_QUERY_CHARS = 200
@@ -226,7 +227,8 @@ def run_editor_query(text: str) -> Table:
     service = get_service()
     checked = prepare_query(text, max_depth=service.settings.max_query_depth)
     plan = Plan(sparql=checked.text, checked=checked, select_fmt="json", graph_fmt="json",
-                client=request.remote_addr or "")
+                client=request.remote_addr or "",
+                base_iri=public_base(service.settings) + "/sparql")
     try:
         outcome = service.answer(plan).outcome
     except QuerySyntaxError as exc:
