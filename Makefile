@@ -7,7 +7,9 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: serve build test lint system-deps java clean
+VENDOR := src/kgcase/web/static/vendor
+
+.PHONY: serve build test lint system-deps java vendor clean
 
 $(BIN)/kgcase: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,12 +17,21 @@ $(BIN)/kgcase: pyproject.toml
 	$(BIN)/pip install --quiet -e ".[test]"
 	touch $@
 
+# The editor (YASGUI) and the API console (Swagger UI), from the npm registry at the versions
+# package-lock.json pins; served from the service's own origin, so they work offline.
+$(VENDOR)/node_modules/.package-lock.json: $(VENDOR)/package.json $(VENDOR)/package-lock.json
+	@command -v npm >/dev/null || { SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq nodejs npm; }
+	npm ci --prefix $(VENDOR) --no-audit --no-fund --ignore-scripts --loglevel=error
+
+vendor: $(VENDOR)/node_modules/.package-lock.json
+
 # HermiT (the reasoner) runs on Java.
 java:
 	@command -v java >/dev/null || { SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq default-jre-headless; }
 
-build: $(BIN)/kgcase java
+build: $(BIN)/kgcase java vendor
 	$(BIN)/kgcase build
 
 serve: build
@@ -32,8 +43,8 @@ system-deps:
 lint: $(BIN)/kgcase
 	$(BIN)/ruff check .
 
-test: system-deps $(BIN)/kgcase lint
+test: system-deps $(BIN)/kgcase vendor lint
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/pytest
 
 clean:
-	rm -rf $(VENV) data .pytest_cache .ruff_cache .hypothesis tests/artifacts
+	rm -rf $(VENV) data .pytest_cache .ruff_cache .hypothesis tests/artifacts $(VENDOR)/node_modules
