@@ -104,11 +104,14 @@ def _choose(kind: Kind, key: str | None) -> ResultFormat:
             raise NotAcceptableError(
                 f"a named graph has no page; available: {', '.join(media_types(offers))}")
         return fmt
-    chosen = choose_format(request.headers.get("Accept"), offers)
+    accept = request.headers.get("Accept")
+    chosen = choose_format(accept, offers)
     if chosen is None:
+        owl = " (OWL/XML and Manchester syntax are not served: use RDF/XML or Turtle)" if \
+            "owl" in (accept or "").lower() else ""
         raise NotAcceptableError(
-            f"cannot serve this resource as {quoted(request.headers.get('Accept'))}; available: "
-            f"{', '.join(media_types(offers))} (or a suffix: {', '.join(SUFFIXES)})")
+            f"cannot serve this resource as {quoted(accept)}; available: "
+            f"{', '.join(media_types(offers))} (or a suffix: {', '.join(SUFFIXES)}){owl}")
     return chosen
 
 

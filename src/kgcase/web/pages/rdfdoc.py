@@ -60,10 +60,9 @@ def namespaces(base: str) -> dict[str, str]:
     """Prefix -> namespace: the editor's (``kg:`` is the service's base) and the non-OBO
     CURIE prefixes of case files (OBO terms are ``obo:HP_…``, as in the editor)."""
     out = {name: (base if name == "kg" else ns) for name, ns in EDITOR_PREFIXES}
-    out |= {"xsd": XSD, "oio": "http://www.geneontology.org/formats/oboInOwl#"}
+    out["xsd"] = XSD
     out |= {name: ns for name, ns in CURIE_PREFIXES.items()
             if not ns.startswith(("http://purl.obolibrary.org/", base))}
-    out.pop("oio")  # the editor calls it oboInOwl
     return out
 
 
@@ -157,8 +156,13 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 def filename(iri: str, base: str, extension: str) -> str:
-    """A download name after the resource: its path under the base (``case-x-patient-p1.ttl``),
-    else the IRI's last segment."""
+    """A download name after the resource: its path under the base, else the IRI's last segment.
+
+    >>> filename("https://w3id.org/kgcase/case/c1/patient/p1", "https://w3id.org/kgcase/", ".ttl")
+    'case-c1-patient-p1.ttl'
+    >>> filename("http://purl.obolibrary.org/obo/HP_0100778", "https://w3id.org/kgcase/", ".nq")
+    'HP_0100778.nq'
+    """
     rest = iri[len(base):] if iri.startswith(base) else re.split(r"[/#]", iri.rstrip("/#"))[-1]
     stem = _UNSAFE.sub("-", rest.replace("/", "-")).strip("-.") or "resource"
     return stem[:120] + extension
