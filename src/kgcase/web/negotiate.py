@@ -36,6 +36,9 @@ NTRIPLES = ResultFormat("ntriples", "application/n-triples")
 RDFXML = ResultFormat("rdfxml", "application/rdf+xml")
 JSONLD = ResultFormat("jsonld", "application/ld+json")
 PLAIN_JSON = ResultFormat("plain", "application/json")
+#: Quads keep each statement's named graph (resource descriptions and whole graphs only).
+NQUADS = ResultFormat("nquads", "application/n-quads")
+TRIG = ResultFormat("trig", "application/trig")
 
 Offers = Sequence[tuple[str, ResultFormat]]
 
@@ -70,7 +73,8 @@ API_OFFERS: Offers = (
 )
 
 _ALIASES = {"ttl": "turtle", "nt": "ntriples", "n-triples": "ntriples", "json-ld": "jsonld",
-            "rdf": "rdfxml", "rdf+xml": "rdfxml", "srj": "json", "srx": "xml"}
+            "rdf": "rdfxml", "rdf+xml": "rdfxml", "srj": "json", "srx": "xml",
+            "nq": "nquads", "n-quads": "nquads"}
 
 
 @dataclass(frozen=True)

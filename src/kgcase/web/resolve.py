@@ -26,8 +26,10 @@ from kgcase.config import ConfigError
 from kgcase.web.negotiate import (
     GRAPH_OFFERS,
     JSONLD,
+    NQUADS,
     NTRIPLES,
     RDFXML,
+    TRIG,
     TURTLE,
     Offers,
     ResultFormat,
@@ -43,30 +45,48 @@ SUFFIXES: dict[str, ResultFormat] = {
     ".nt": NTRIPLES,
     ".rdf": RDFXML,
     ".jsonld": JSONLD,
+    ".nq": NQUADS,
+    ".trig": TRIG,
     ".json": PAGE_JSON,
     ".html": HTML,
 }
 EXTENSIONS: dict[str, str] = {fmt.key: suffix for suffix, fmt in SUFFIXES.items()}
-RDF_FORMATS = (TURTLE, NTRIPLES, RDFXML, JSONLD)
+RDF_FORMATS = (TURTLE, NTRIPLES, RDFXML, JSONLD, NQUADS, TRIG)
+#: The quad syntaxes: each statement with the named graph holding it.
+QUAD_OFFERS: Offers = (
+    (NQUADS.media_type, NQUADS),
+    (TRIG.media_type, TRIG),
+    ("application/x-trig", TRIG),
+)
 
 #: What a resource offers to ``Accept``; ties (``*/*``) go to the first: the page.
 RESOURCE_OFFERS: Offers = (
     (HTML.media_type, HTML),
     ("application/xhtml+xml", HTML),
     *GRAPH_OFFERS,
+    *QUAD_OFFERS,
 )
 
 #: The ontology document: an OWL file first (Protégé, curl), the page only when HTML is asked for.
+#: Not ``application/owl+xml``: that is OWL/XML, which the service cannot write (406 instead).
 ONTOLOGY_OFFERS: Offers = (
     (RDFXML.media_type, RDFXML),
-    ("application/owl+xml", RDFXML),
     ("application/xml", RDFXML),
     ("text/xml", RDFXML),
     *RESOURCE_OFFERS,
 )
 
+#: A named graph's IRI (``<base>graph/case/<id>``): the whole graph, TriG first (no page).
+NAMED_GRAPH_OFFERS: Offers = (
+    (TRIG.media_type, TRIG),
+    (NQUADS.media_type, NQUADS),
+    ("application/x-trig", TRIG),
+    *GRAPH_OFFERS,
+)
+
 #: First path segments the service's own routes use: IRIs there are served at /resource?iri=.
-RESERVED = frozenset({"", "api", "sparql", "static", "resource", "editor", "queries", "search"})
+RESERVED = frozenset({"", "api", "sparql", "static", "resource", "editor", "queries", "search",
+                      "context.jsonld"})
 #: Characters kept as they are when a decoded request path is turned back into an IRI.
 _IRI_PATH_SAFE = "/:@!$&'()*+,;=-._~"
 _BASE = re.compile(r"^https?://[^\s<>\"{}|\\^`/?#]+/([^\s<>\"{}|\\^`?#]*/)?$")
@@ -124,15 +144,18 @@ def format_of(key: str) -> ResultFormat:
     raise KeyError(key)
 
 
-def alternates(iri: str, base: str, *, ontology: bool = False) -> list[tuple[str, ResultFormat]]:
+def alternates(iri: str, base: str, *, ontology: bool = False, graph: bool = False
+               ) -> list[tuple[str, ResultFormat]]:
     """``(href, format)`` of every representation of ``iri``, for ``Link`` headers and pages."""
     formats = [HTML, *RDF_FORMATS, PAGE_JSON]
     if ontology:
-        formats = [RDFXML, HTML, TURTLE, NTRIPLES, JSONLD, PAGE_JSON]
+        formats = [RDFXML, HTML, TURTLE, NTRIPLES, JSONLD, NQUADS, TRIG, PAGE_JSON]
+    if graph:
+        formats = [TRIG, NQUADS, TURTLE, NTRIPLES, RDFXML, JSONLD]
     return [(href_for(iri, base, fmt.key), fmt) for fmt in formats]
 
 
-def link_header(iri: str, base: str, *, ontology: bool = False) -> str:
+def link_header(iri: str, base: str, *, ontology: bool = False, graph: bool = False) -> str:
     """The ``Link`` header: ``rel="alternate"`` for each representation."""
     return ", ".join(f'<{href}>; rel="alternate"; type="{fmt.media_type}"'
-                     for href, fmt in alternates(iri, base, ontology=ontology))
+                     for href, fmt in alternates(iri, base, ontology=ontology, graph=graph))

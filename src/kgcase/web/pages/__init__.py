@@ -17,6 +17,7 @@ Request paths whose first segment is one of the service's own (``api``, ``sparql
 
 from __future__ import annotations
 
+import re
 import time
 from typing import Any
 
@@ -27,7 +28,7 @@ from werkzeug.routing import PathConverter
 
 from kgcase.errors import KgcaseError
 from kgcase.iris import ONTOLOGY_IRI
-from kgcase.web.pages import entity, home
+from kgcase.web.pages import documents, entity, home
 from kgcase.web.pages.model import base_iri
 from kgcase.web.pages.respond import handle_error
 from kgcase.web.resolve import RESERVED, check_base, href_for
@@ -38,7 +39,7 @@ bp = Blueprint("pages", __name__)
 class ResourcePathConverter(PathConverter):
     """A path whose first segment is not one of the service's own routes."""
 
-    _names = "|".join(sorted(name for name in RESERVED if name))
+    _names = "|".join(sorted(re.escape(name) for name in RESERVED if name))
     regex = rf"(?!(?:{_names})(?:/|\.|$))[^/].*?"
 
 
@@ -75,6 +76,7 @@ bp.add_url_rule("/search", "search", home.search_page)
 bp.add_url_rule("/api/search", "search_api", home.search_api)
 bp.add_url_rule("/queries/<name>", "named_query", home.named_query_page)
 bp.add_url_rule("/editor", "editor", home.editor_page)
+bp.add_url_rule("/context.jsonld", "jsonld_context", documents.jsonld_context)
 bp.add_url_rule("/resource", "resource", entity.resource_by_iri)
 bp.add_url_rule("/resource.<ext>", "resource_format", entity.resource_by_iri)
 bp.add_url_rule("/<resource_path:path>", "resource_at_path", entity.resource_at_path)

@@ -1,5 +1,6 @@
 """Dereference a resource: its page (HTML), its JSON twin, or its RDF (Turtle, N-Triples,
-RDF/XML, JSON-LD) chosen by ``Accept`` or by a suffix; the ontology IRI serves the ontology.
+RDF/XML, JSON-LD, N-Quads, TriG) chosen by ``Accept`` or by a suffix; the ontology IRI serves
+the ontology, a named graph's IRI the whole graph (``documents.py``).
 
 Resources are served at their own path with content negotiation (``Vary: Accept``, ``Link:
 rel=alternate``, ``Content-Location`` naming the representation sent); see ``docs/pages.md``.
@@ -18,13 +19,15 @@ from kgcase.web.errors import NotAcceptableError
 from kgcase.web.negotiate import ResultFormat, choose_format, media_types
 from kgcase.web.pages import sparqltext as Q
 from kgcase.web.pages.describe import CLAIM_LINKS, Entity, describe
+from kgcase.web.pages.documents import rdf_response
 from kgcase.web.pages.model import base_iri
 from kgcase.web.pages.patient import patient
 from kgcase.web.pages.respond import etag, html, json_twin, not_modified
-from kgcase.web.pages.runner import Row, construct, iri, select
+from kgcase.web.pages.runner import Row, iri, select
 from kgcase.web.pages.sections import case_report, claims, effects
 from kgcase.web.resolve import (
     HTML,
+    NAMED_GRAPH_OFFERS,
     ONTOLOGY_OFFERS,
     PAGE_JSON,
     RESOURCE_OFFERS,
@@ -40,18 +43,22 @@ from kgcase.web.service import get_service
 
 @dataclass(frozen=True)
 class Kind:
-    """Whether a resource is in the graph, and the ontology whose document it names."""
+    """Whether a resource is in the graph, the ontology whose document it names, and whether
+    it names one of the release's named graphs."""
 
     exists: bool
     ontology: str | None
+    graph: bool = False
 
 
 def resource_kind(target: str) -> Kind:
     rows = select(Q.KIND, s=iri(target))
     row = rows[0] if rows else {}
-    exists = row.get("exists")
+    exists = row.get("exists") is not None and row["exists"].value == "true"
     onto = row.get("onto")
-    return Kind(exists is not None and exists.value == "true", onto.value if onto else None)
+    if not exists and target in get_service().graphs()[1]:
+        return Kind(True, None, graph=True)
+    return Kind(exists, onto.value if onto else None)
 
 
 def resource_at_path(path: str) -> Response:
@@ -89,14 +96,22 @@ def resource_by_iri(ext: str | None = None) -> Response:
 
 
 def _choose(kind: Kind, key: str | None) -> ResultFormat:
-    offers = ONTOLOGY_OFFERS if kind.ontology else RESOURCE_OFFERS
+    offers = (NAMED_GRAPH_OFFERS if kind.graph else ONTOLOGY_OFFERS if kind.ontology
+              else RESOURCE_OFFERS)
     if key:
-        return next(fmt for fmt in SUFFIXES.values() if fmt.key == key)
-    chosen = choose_format(request.headers.get("Accept"), offers)
+        fmt = next(fmt for fmt in SUFFIXES.values() if fmt.key == key)
+        if fmt in (HTML, PAGE_JSON) and kind.graph:
+            raise NotAcceptableError(
+                f"a named graph has no page; available: {', '.join(media_types(offers))}")
+        return fmt
+    accept = request.headers.get("Accept")
+    chosen = choose_format(accept, offers)
     if chosen is None:
+        owl = " (OWL/XML and Manchester syntax are not served: use RDF/XML or Turtle)" if \
+            "owl" in (accept or "").lower() else ""
         raise NotAcceptableError(
-            f"cannot serve this resource as {quoted(request.headers.get('Accept'))}; available: "
-            f"{', '.join(media_types(offers))} (or a suffix: {', '.join(SUFFIXES)})")
+            f"cannot serve this resource as {quoted(accept)}; available: "
+            f"{', '.join(media_types(offers))} (or a suffix: {', '.join(SUFFIXES)}){owl}")
     return chosen
 
 
@@ -106,7 +121,8 @@ def serve(target: str, kind: Kind, key: str | None) -> Response:
         raise NotFound(f"the graph has no resource {quoted(target)}")
     fmt = _choose(kind, key)
     base = base_iri()
-    headers = {"Vary": "Accept", "Link": link_header(target, base, ontology=bool(kind.ontology)),
+    headers = {"Vary": "Accept",
+               "Link": link_header(target, base, ontology=bool(kind.ontology), graph=kind.graph),
                "X-KGCase-Release": get_service().watcher.current().id,
                "Cache-Control": "no-cache"}
     if key is None:
@@ -120,11 +136,7 @@ def serve(target: str, kind: Kind, key: str | None) -> Response:
         if fmt is PAGE_JSON:
             return json_twin(context["entity"], headers=headers)
         return html("entity.html", headers=headers, **context)
-    if kind.ontology:
-        outcome = construct(Q.ONTOLOGY_DOCUMENT, fmt.key, onto=iri(kind.ontology))
-    else:
-        outcome = construct(Q.DESCRIPTION, fmt.key, s=iri(target))
-    return Response(outcome.body, content_type=fmt.content_type, headers=headers)
+    return rdf_response(target, fmt, headers, ontology=kind.ontology, graph=kind.graph)
 
 
 def page_context(target: str, kind: Kind) -> dict[str, Any]:
@@ -174,7 +186,8 @@ def add_sections(entity: Entity, rows: dict[str, list[Row]]) -> None:
 
 
 _NAMES = {"html": "page", "turtle": "Turtle", "ntriples": "N-Triples", "rdfxml": "RDF/XML",
-          "jsonld": "JSON-LD", "page-json": "JSON (page data)"}
+          "jsonld": "JSON-LD", "nquads": "N-Quads", "trig": "TriG",
+          "page-json": "JSON (page data)"}
 
 
 def _downloads(target: str, kind: Kind) -> list[tuple[str, ResultFormat, str]]:

@@ -22,6 +22,7 @@ from kgcase.web.lexer import locate
 from kgcase.web.pages import sparqltext as Q
 from kgcase.web.pages.entity import resource_kind
 from kgcase.web.pages.model import Ref, Value, first_labels, literal, ref
+from kgcase.web.pages.rdfdoc import EDITOR_PREFIXES
 from kgcase.web.pages.respond import html
 from kgcase.web.pages.runner import Node, iri, select, values_block
 from kgcase.web.service import Plan, get_service
@@ -41,15 +42,6 @@ SELECT ?drug ?label (COUNT(?exposure) AS ?exposures) WHERE {
   ?drug rdfs:label ?label .
 } GROUP BY ?drug ?label ORDER BY DESC(?exposures)
 """
-#: Prefixes the editor page lists (the service never adds them to a query by itself).
-EDITOR_PREFIXES = [
-    ("rdf", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"),
-    ("rdfs", "http://www.w3.org/2000/01/rdf-schema#"), ("owl", "http://www.w3.org/2002/07/owl#"),
-    ("prov", "http://www.w3.org/ns/prov#"), ("kg", "https://w3id.org/kgcase/"),
-    ("obo", "http://purl.obolibrary.org/obo/"),
-    ("oboInOwl", "http://www.geneontology.org/formats/oboInOwl#"),
-    ("skos", "http://www.w3.org/2004/02/skos/core#"), ("dcterms", "http://purl.org/dc/terms/"),
-]
 
 
 @dataclass

@@ -104,6 +104,12 @@ def select(sparql: str, **bindings: Binding) -> list[Row]:
                       bindings=bindings))
 
 
+def select_capped(sparql: str, limit: int, **bindings: Binding) -> tuple[list[Row], bool]:
+    """:func:`select` reading at most ``limit`` rows; also whether more existed."""
+    outcome = _run(sparql, select_fmt="json", graph_fmt=None, max_rows=limit, bindings=bindings)
+    return _rows(outcome), outcome.truncated
+
+
 def select_all(queries: Sequence[tuple[str, dict[str, Binding]]]) -> list[list[Row]]:
     """Run independent page SELECTs at the same time, each in its own worker process (those
     the cache holds are not run)."""
@@ -138,9 +144,11 @@ def stored_counts(subject: str) -> list[Row] | None:
             for p, label, in_inferred, n, nb in found]
 
 
-def construct(sparql: str, fmt: str, **bindings: Binding) -> Outcome:
-    """Run a page CONSTRUCT; the worker serialises it as ``fmt`` (``turtle``, ``jsonld`` …)."""
-    return _run(sparql, select_fmt=None, graph_fmt=fmt, max_rows=DOCUMENT_TRIPLES,
+def construct(sparql: str, fmt: str, max_triples: int = DOCUMENT_TRIPLES,
+              **bindings: Binding) -> Outcome:
+    """Run a page CONSTRUCT; the worker serialises it as ``fmt`` (``turtle``, ``jsonld`` …)
+    and sets ``truncated`` when more than ``max_triples`` triples existed."""
+    return _run(sparql, select_fmt=None, graph_fmt=fmt, max_rows=max_triples,
                 bindings=bindings)
 
 

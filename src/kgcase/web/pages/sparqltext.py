@@ -383,6 +383,19 @@ CONSTRUCT {{ ?s ?p ?o . ?b ?bp ?bo }} WHERE {{
   UNION {{ ?b owl:annotatedSource ?s ; ?bp ?bo }}
 }}"""
 
+#: A resource's description with the named graph of each statement (N-Quads, TriG), as rows:
+#: ``?x ?xp ?xo`` in graph ``?g``, where ``?x`` is the resource or a blank node under it.
+DESCRIPTION_QUADS = PREFIXES + f"""
+SELECT ?s ?g ?x ?xp ?xo WHERE {{
+  {{ GRAPH ?g {{ ?s ?xp ?xo }} BIND(?s AS ?x) }}
+  UNION {{ ?s ?p0 ?b0 FILTER(isBlank(?b0))
+          ?b0 {EXPRESSION_PATH} ?x FILTER(isBlank(?x)) GRAPH ?g {{ ?x ?xp ?xo }} }}
+  UNION {{ GRAPH ?g {{ ?x owl:annotatedSource ?s ; ?xp ?xo }} }}
+}}"""
+
+#: One whole named graph, ``?g`` (a case report's, the ontology's …).
+GRAPH_DOCUMENT = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
+
 #: The ontology document: every triple of the named graph holding ``?onto``, one ontology
 #: header, no ``owl:imports`` (the import modules are merged in the same graph).
 ONTOLOGY_DOCUMENT = PREFIXES + """
@@ -413,6 +426,7 @@ ALL = {"RESOURCE": RESOURCE, "RESOURCE_UNCOUNTED": RESOURCE_UNCOUNTED, "USED": U
        "CLAIMS": CLAIMS, "PATIENT_TIMELINE": PATIENT_TIMELINE, "PATIENT_LABS": PATIENT_LABS,
        "CASE_REPORT": CASE_REPORT, "HOME": HOME, "SEARCH": SEARCH, "KIND": KIND,
        "DESCRIPTION": DESCRIPTION, "ONTOLOGY_DOCUMENT": ONTOLOGY_DOCUMENT,
+       "DESCRIPTION_QUADS": DESCRIPTION_QUADS, "GRAPH_DOCUMENT": GRAPH_DOCUMENT,
        "LABELS": LABELS.format(values="VALUES ?s { <urn:x> }")}
 SYNONYM_SCOPES = {
     str(OBOINOWL.hasExactSynonym): "exact",
