@@ -10,6 +10,17 @@ A header declares a title, a description and typed parameters::
     #+     default: KGCASE:0000149
     #+     example: KGCASE:0000149
     #+     description: the laboratory test
+    #+     kind: {KGCASE:0000024: laboratory test}
+
+A ``curie`` or ``iri`` parameter may close its values: ``enum`` maps each allowed value (a
+CURIE) to its label, and a value outside it is refused, naming the allowed ones; ``kind`` maps
+one or more classes to their labels, and a value must be one of them, a subclass of one, or an
+individual of one (checked against the graph by :mod:`kgcase.web.kinds`; pickers offer only
+such values)::
+
+    #+   - name: direction
+    #+     type: curie
+    #+     enum: {KGCASE:0000172: increased, KGCASE:0000173: decreased}
 
 ``#+ materialise: true`` (or ``per-report``) has the build answer the query for every parameter
 value ahead of time, a few reports at a time; ``#+ materialise: whole-graph`` has it answer the
@@ -50,6 +61,8 @@ _WHOLE = re.compile(r"[0-9]{1,15}")
 _INTEGER = re.compile(r"[-+]?[0-9]{1,15}")
 _DECIMAL = re.compile(r"[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+#: Most allowed values an error message lists.
+SHOWN_VALUES = 12
 #: Control characters (C0 but tab, line feed and carriage return; DEL; C1): never in a value.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -90,9 +103,31 @@ class Param:
     default: str | None = None
     example: str | None = None
     required: bool = False
+    #: The closed set of allowed values, ``(CURIE, label)`` pairs (empty: any value).
+    enum: tuple[tuple[str, str], ...] = ()
+    #: The classes a value must be of, or below, ``(CURIE, label)`` pairs (empty: any).
+    kind: tuple[tuple[str, str], ...] = ()
+
+    def allowed(self) -> str:
+        """The allowed values as text for a message: a bounded list, labels in brackets."""
+        shown = [f"{curie} ({label})" for curie, label in self.enum[:SHOWN_VALUES]]
+        more = len(self.enum) - SHOWN_VALUES
+        return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
+
+    def kind_text(self) -> str:
+        """The kind(s) as text for a message: 'a drug (KGCASE:0000020)'."""
+        return " or ".join(f"a {label} ({curie})" for curie, label in self.kind)
 
     def to_term(self, raw: str) -> ox.NamedNode | ox.Literal:
-        """Validate ``raw`` against the type and return the term to bind."""
+        """Validate ``raw`` against the type (and the ``enum``) and return the term to bind."""
+        term = self._typed(raw)
+        if self.enum and term.value not in {expand_curie(c) for c, _ in self.enum}:
+            raise QueryParameterError(
+                f"parameter {self.name!r}: {quoted(raw.strip(), 60)} is not one of the allowed "
+                f"values: {self.allowed()}")
+        return term
+
+    def _typed(self, raw: str) -> ox.NamedNode | ox.Literal:
         raw = raw.strip()
         where = f"parameter {self.name!r} ({self.type})"
         check_controls(where, raw)
@@ -180,7 +215,9 @@ class NamedQuery:
             "name": self.name,
             "title": self.title,
             "description": self.description,
-            "params": [p.__dict__ for p in self.params],
+            "params": [{**p.__dict__, "enum": [{"value": v, "label": label} for v, label in p.enum],
+                        "kind": [{"value": v, "label": label} for v, label in p.kind]}
+                       for p in self.params],
         }
 
 
@@ -239,9 +276,12 @@ def _param(path: Path, index: int, spec: Any) -> Param:
         raise QueryFileError(
             f"{where}: type {spec['type']!r} is not one of {', '.join(PARAM_TYPES)}"
         )
-    extra = set(spec) - {"name", "type", "description", "default", "example", "required"}
+    extra = set(spec) - {"name", "type", "description", "default", "example", "required", "enum",
+                         "kind"}
     if extra:
         raise QueryFileError(f"{where}: unknown keys {', '.join(sorted(extra))}")
+    if (spec.get("enum") or spec.get("kind")) and spec["type"] not in ("curie", "iri"):
+        raise QueryFileError(f"{where}: 'enum' and 'kind' are for curie and iri parameters")
     param = Param(
         name=str(spec["name"]),
         type=spec["type"],
@@ -249,6 +289,8 @@ def _param(path: Path, index: int, spec: Any) -> Param:
         default=None if spec.get("default") is None else str(spec["default"]),
         example=None if spec.get("example") is None else str(spec["example"]),
         required=bool(spec.get("required", False)),
+        enum=_labelled(where, "enum", spec.get("enum")),
+        kind=_labelled(where, "kind", spec.get("kind")),
     )
     for value in (param.default, param.example):
         if value is not None:
@@ -257,6 +299,26 @@ def _param(path: Path, index: int, spec: Any) -> Param:
             except QueryParameterError as exc:
                 raise QueryFileError(f"{where}: {exc}") from None
     return param
+
+
+def _labelled(where: str, key: str, given: Any) -> tuple[tuple[str, str], ...]:
+    """``enum`` or ``kind``: a CURIE, a list of CURIEs, or a mapping of CURIEs to labels."""
+    if given is None:
+        return ()
+    if isinstance(given, str):
+        given = [given]
+    if isinstance(given, list):
+        given = {item: item for item in given}
+    if not isinstance(given, dict) or not given:
+        raise QueryFileError(f"{where}: {key!r} maps CURIEs to labels (or lists CURIEs)")
+    out = []
+    for curie, label in given.items():
+        try:
+            expand_curie(str(curie))
+        except CurieError as exc:
+            raise QueryFileError(f"{where}: {key} {curie!r}: {exc}") from None
+        out.append((str(curie), str(label)))
+    return tuple(out)
 
 
 def _check_sparql(nq: NamedQuery) -> None:

@@ -109,7 +109,7 @@ def test_pages_class_axioms_and_walk_to_parent(pages_server, page, shoot):
 def test_pages_named_query_form_with_autocomplete(pages_server, page, shoot):
     page.goto(pages_server.url + "/")
     form = page.locator("form#q-patients_with_finding")
-    field = form.locator("input[name=phenotype]")
+    field = form.locator("#q-patients_with_finding-phenotype")
     field.fill("")
     with page.expect_response(lambda r: "q=cryoglob" in r.url):
         field.press_sequentially("cryoglob", delay=40)
@@ -117,7 +117,8 @@ def test_pages_named_query_form_with_autocomplete(pages_server, page, shoot):
     expect(option).to_contain_text("Cryoglobulinemia", timeout=TIMEOUT)
     expect(option).to_be_visible(timeout=TIMEOUT)
     option.click()
-    expect(field).to_have_value("HP:0100778")
+    expect(field).to_have_value("Cryoglobulinemia")  # the label shows, the CURIE is sent
+    expect(form.locator("input[type=hidden][name=phenotype]")).to_have_value("HP:0100778")
     expect(form.locator(".chosen")).to_contain_text("Cryoglobulinemia")
     form.get_by_role("button", name="Run").click()
     page.wait_for_url(re.compile(r"/queries/patients_with_finding\?"), timeout=TIMEOUT)

@@ -1,7 +1,8 @@
 """Blueprint: named queries under ``/api`` — the catalogue, one URL per query, OpenAPI, health.
 
 ``GET /api/queries/<name>?<param>=…`` runs ``queries/<name>.rq`` with its parameters validated by
-type and bound by the engine (never pasted into the text). Answers are a plain JSON table by
+type and bound by the engine (never pasted into the text); a value outside a parameter's
+``enum``, or not of its ``kind``, is a 400 naming what is allowed. Answers are a plain JSON table by
 default (``{"ok": true, "query", "columns", "rows", "truncated"}``), SPARQL JSON with
 ``Accept: application/sparql-results+json``, CSV or TSV (``Accept`` or ``_format=csv``).
 
@@ -34,6 +35,7 @@ from kgcase.web.errors import (
     UnknownQueryError,
 )
 from kgcase.web.gate import CheckedQuery, check_query
+from kgcase.web.kinds import check_kinds
 from kgcase.web.negotiate import API_OFFERS, ResultFormat, choose_format, format_by_key, media_types
 from kgcase.web.openapi import openapi_document
 from kgcase.web.service import Plan, get_service, to_response
@@ -173,6 +175,7 @@ def run_named_query(name: str) -> Response:
         raise NotAcceptableError(f"available formats: {', '.join(media_types(API_OFFERS))}")
     given = {k: v for k, v in request.args.items() if k not in CONTROLS}
     bindings = served.named.bind(given)
+    check_kinds(served.named, bindings, given)
     service = get_service()
     page = requested_page(name, served, request.args, service.settings.max_rows)
     plan = Plan(sparql=served.named.sparql + (page.clause() if page else ""),

@@ -31,14 +31,25 @@ def _errors(*codes: int) -> dict[str, Any]:
 
 def _parameter(param: Param) -> dict[str, Any]:
     schema = dict(_SCHEMAS[param.type])
+    description = param.description or f"a {param.type}"
+    if param.enum:  # a closed set: the values, and their labels in the description
+        schema = {"type": "string", "enum": [value for value, _ in param.enum]}
+        description += "; one of " + ", ".join(f"{v} ({label})" for v, label in param.enum)
+    if param.kind:
+        schema["x-kgcase-kind"] = [value for value, _ in param.kind]
+        description += f"; {param.kind_text()}, or a kind of one (/api/search?kind=…)"
     if param.default is not None:
         schema["default"] = param.default
     out: dict[str, Any] = {"name": param.name, "in": "query", "schema": schema,
                            "required": param.required and param.default is None,
-                           "description": param.description or f"a {param.type}"}
+                           "description": description}
     if param.example is not None:
         out["example"] = param.example
     return out
+
+
+def _kinds(catalogue: Sequence[NamedQuery]) -> set[str]:
+    return {value for named in catalogue for p in named.params for value, _ in p.kind}
 
 
 def _sparql_path() -> dict[str, Any]:
@@ -110,6 +121,18 @@ def openapi_document(catalogue: Sequence[NamedQuery], server_url: str, *,
                                 "responses": {"200": simple, **_errors(503)}}},
         "/api/openapi.json": {"get": {"summary": "This document", "operationId": "openapi",
                                       "responses": {"200": simple}}},
+        "/api/search": {"get": {
+            "summary": "Find resources by label or synonym (the forms' pickers)",
+            "operationId": "search", "parameters": [
+                {"name": "q", "in": "query", "required": True, "schema": {"type": "string"},
+                 "description": "text in a label or synonym, or a CURIE or IRI"},
+                {"name": "kind", "in": "query", "required": False, "style": "form",
+                 "explode": True, "schema": {"type": "array", "items": {
+                     "type": "string", "enum": sorted(_kinds(catalogue))}},
+                 "description": "only resources of this kind (a class a parameter names)"},
+                {"name": "limit", "in": "query", "required": False,
+                 "schema": {"type": "integer", "minimum": 1, "maximum": 50, "default": 12}}],
+            "responses": {"200": simple, **_errors(400)}}},
     }
     for named in catalogue:
         paging = _paging(max_rows) if named.name in pageable else []

@@ -18,6 +18,7 @@ from kgcase.web.api import ServedQuery, get_catalogue
 from kgcase.web.binding import bind_with_values
 from kgcase.web.errors import QuerySyntaxError, UnknownQueryError
 from kgcase.web.gate import prepare_query
+from kgcase.web.kinds import catalogue_kinds, check_kinds, is_of_kind, search_text
 from kgcase.web.lexer import locate
 from kgcase.web.pages import sparqltext as Q
 from kgcase.web.pages.entity import resource_kind
@@ -33,6 +34,10 @@ MAX_QUERY_CHARS = 200
 #: The most hits ``/api/search`` gives (``limit``).
 SEARCH_LIMIT = 50
 EXAMPLES = "kgcase_pages_examples"
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+#: Datatypes shown as plain numbers in result tables.
+NUMERIC = frozenset(_XSD + t for t in ("integer", "decimal", "double", "float", "long", "int",
+                                       "short", "nonNegativeInteger", "positiveInteger"))
 EDITOR_START = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX kg: <https://w3id.org/kgcase/>
 
@@ -111,16 +116,17 @@ def _catalogue() -> list[ServedQuery]:
     return [served for _, served in sorted(get_catalogue().items())]
 
 
-def search(text: str, *, limit: int = 12) -> list[Hit]:
-    """Resources whose label or synonym contains ``text`` (a CURIE or IRI finds itself)."""
+def search(text: str, *, limit: int = 12, kinds: tuple[str, ...] = ()) -> list[Hit]:
+    """Resources whose label or synonym contains ``text`` (a CURIE or IRI finds itself); with
+    ``kinds`` (class CURIEs a query header names), only resources of one of them."""
     text = " ".join(text.split())[:MAX_QUERY_CHARS]
     if not text:
         return []
     hits: dict[str, Hit] = {}
     direct = _direct(text)
-    if direct is not None:
+    if direct is not None and (not kinds or is_of_kind(ox.NamedNode(direct.iri), kinds)):
         hits[direct.iri] = direct
-    rows = select(Q.SEARCH, q=ox.Literal(text.lower()))
+    rows = select(search_text(Q.SEARCH, kinds) if kinds else Q.SEARCH, q=ox.Literal(text.lower()))
     labels = first_labels(rows, "s", "label")
     types = first_labels(rows, "s", "typel")
     for row in rows:
@@ -157,10 +163,20 @@ def _direct(text: str) -> Hit | None:
 
 
 def search_api() -> Response:
-    """``/api/search?q=…``: autocomplete over labels and synonyms; each hit carries its IRI."""
+    """``/api/search?q=…``: autocomplete over labels and synonyms; each hit carries its IRI.
+
+    ``kind=CURIE`` (repeatable) keeps the resources of a kind a named query's parameter takes.
+    """
     text = request.args.get("q", "")
     limit = whole_number("limit", request.args.get("limit", "12"), 1, SEARCH_LIMIT)
-    hits = search(text, limit=limit)
+    known = catalogue_kinds(p for s in get_catalogue().values() for p in s.named.params)
+    kinds = tuple(dict.fromkeys(request.args.getlist("kind")))
+    unknown = [k for k in kinds if k not in known]
+    if unknown:
+        raise QueryParameterError(
+            f"kind={quoted(unknown[0], 60)}: not a kind the named queries take; one of "
+            + ", ".join(f"{c} ({label})" for c, label in sorted(known.items())))
+    hits = search(text, limit=limit, kinds=kinds)
     return jsonify({"ok": True, "q": text, "results": [h.__dict__ for h in hits]})
 
 
@@ -183,6 +199,7 @@ def named_query_page(name: str) -> Response:
     if "run" in request.args:
         try:
             bindings = served.named.bind(given)
+            check_kinds(served.named, bindings, given)
             plan = Plan(sparql=served.named.sparql, checked=served.checked, select_fmt="json",
                         graph_fmt="json", bindings=tuple(sorted(bindings.items())),
                         values_binding=True)
@@ -273,6 +290,8 @@ def result_table(outcome: Outcome | None) -> Table:
             return Value(ref=ref(node.value, labels.get(node.value)))
         if node.is_blank:
             return Value(text="_:" + node.value)
+        if node.datatype in NUMERIC and node.number() is not None:
+            return Value(text=node.value)  # a number reads as one: no xsd:integer tag
         return literal(node)
 
     shown = [c for c in columns if not (c.endswith("Label") and c[:-5] in columns)]

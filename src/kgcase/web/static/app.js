@@ -19,6 +19,20 @@
     var active = -1;
     var sequence = 0;
     var chosen = input.parentElement.querySelector(".chosen");
+    var kinds = (input.getAttribute("data-kind") || "").split(" ").filter(Boolean);
+    // A form's picker shows the label and submits the CURIE: the name moves to a hidden input
+    // (without JavaScript, the visible input keeps the name and the CURIE).
+    var hidden = null;
+    if (mode === "fill" && input.name) {
+      hidden = document.createElement("input");
+      hidden.type = "hidden";
+      hidden.name = input.name;
+      hidden.value = input.value;
+      input.removeAttribute("name");
+      input.insertAdjacentElement("afterend", hidden);
+      if (input.getAttribute("data-label")) { input.value = input.getAttribute("data-label"); }
+      input.addEventListener("input", function () { hidden.value = input.value.trim(); });
+    }
 
     function close() {
       list.hidden = true;
@@ -46,14 +60,15 @@
         window.location.assign(hit.href);
         return;
       }
-      input.value = hit.curie || hit.iri;
+      input.value = hit.label;
+      if (hidden) { hidden.value = hit.curie || hit.iri; } else { input.value = hit.curie || hit.iri; }
       if (!chosen) {
         chosen = document.createElement("span");
         chosen.className = "chosen meta";
         chosen.setAttribute("aria-live", "polite");
         list.insertAdjacentElement("afterend", chosen);
       }
-      chosen.textContent = "chosen: " + hit.label;
+      chosen.textContent = "chosen: " + hit.label + " · " + (hit.curie || hit.iri);
       close();
     }
 
@@ -92,7 +107,8 @@
       var text = input.value.trim();
       if (!text) { close(); return; }
       var mine = ++sequence;
-      fetch("/api/search?limit=10&q=" + encodeURIComponent(text), { headers: { Accept: "application/json" } })
+      var only = kinds.map(function (k) { return "&kind=" + encodeURIComponent(k); }).join("");
+      fetch("/api/search?limit=10&q=" + encodeURIComponent(text) + only, { headers: { Accept: "application/json" } })
         .then(function (response) { return response.json(); })
         .then(function (body) { if (mine === sequence && body.ok) { render(body.results); } })
         .catch(close);
