@@ -12,7 +12,8 @@ from kgcase.web.service import get_service
 from kgcase.web.urls import public_base
 
 #: Headers a browser client (YASGUI, notebooks in a page) may read on a cross-origin answer.
-EXPOSED_HEADERS = "ETag, X-KGCase-Release, X-KGCase-Truncated, X-KGCase-Row-Limit"
+EXPOSED_HEADERS = ("ETag, X-KGCase-Release, X-KGCase-Truncated, X-KGCase-Truncated-By, "
+                   "X-KGCase-Row-Limit, X-KGCase-Byte-Limit")
 ALLOWED_HEADERS = "Accept, Authorization, Content-Type, If-None-Match"
 #: What an answer that is not a page (JSON, text, RDF) may load or be framed by: nothing. Pages
 #: carry their own policy (``pages.respond.CSP``), which allows their own scripts and styles.
