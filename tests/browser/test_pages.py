@@ -132,26 +132,34 @@ def test_pages_named_query_form_with_autocomplete(pages_server, page, shoot):
     no_problems(page)
 
 
-def test_pages_editor_highlights_and_runs_a_query(pages_server, page, shoot):
-    page.goto(pages_server.url + "/editor")
-    editor = page.locator("#sparql-text")
-    expect(page.locator("pre.highlight .tok-kw").first).to_be_visible()
-    editor.fill("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
-                "SELECT DISTINCT ?drug ?label WHERE {\n"
-                "  ?e <https://w3id.org/kgcase/KGCASE_0001007> ?drug .\n"
-                "  ?drug rdfs:label ?label\n} ORDER BY ?label LIMIT 3")
-    expect(page.locator("pre.highlight .tok-var").first).to_have_text("?drug")
-    editor.press("Control+Enter")
-    page.wait_for_url(re.compile(r"/editor\?query="), timeout=TIMEOUT)
-    rows = page.locator("table.results tbody tr")
-    expect(rows).to_have_count(3)
-    expect(rows.first).to_contain_text("adalimumab")
-    expect(page.locator("a", has_text="CSV")).to_have_attribute("href", re.compile("^/sparql"))
-    shoot(page, "editor", docs=True)
-    # a named query as an example, loaded into the editor
-    page.get_by_role("link", name="Who developed a finding").click()
-    expect(editor).to_have_value(re.compile(r"VALUES \(\?phenotype\)"))
-    no_problems(page)
+def test_pages_editor_without_javascript_runs_a_query(pages_server, browser, shoot):
+    """The workbench needs JavaScript (test_workbench.py); without it the page is a form whose
+    query runs on the server, with the results as a table and the examples as links."""
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 1280,
+                                                                       "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(pages_server.url + "/editor")
+        expect(page.locator("#workbench")).to_be_hidden()
+        editor = page.locator("#sparql-text")
+        editor.fill("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+                    "SELECT DISTINCT ?drug ?label WHERE {\n"
+                    "  ?e <https://w3id.org/kgcase/KGCASE_0001007> ?drug .\n"
+                    "  ?drug rdfs:label ?label\n} ORDER BY ?label LIMIT 3")
+        page.get_by_role("button", name="Run query").click()
+        page.wait_for_url(re.compile(r"/editor\?query="), timeout=TIMEOUT)
+        rows = page.locator("table.results tbody tr")
+        expect(rows).to_have_count(3)
+        expect(rows.first).to_contain_text("adalimumab")
+        expect(page.locator("a", has_text="CSV")).to_have_attribute("href",
+                                                                    re.compile("^/sparql"))
+        shoot(page, "editor-nojs")
+        # a named query as an example, loaded into the form without its #+ header lines
+        page.get_by_role("link", name="Who developed a finding").click()
+        expect(editor).to_have_value(re.compile(r"VALUES \(\?phenotype\)"))
+        assert "#+" not in editor.input_value()
+    finally:
+        context.close()
 
 
 def test_pages_case_report_lists_what_was_extracted(pages_server, page, shoot):

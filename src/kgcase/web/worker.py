@@ -25,6 +25,7 @@ from kgcase.store.remote import RemoteRefusedError, RemoteStore, RemoteStoreErro
 from kgcase.store.sparql_json import TRIPLE_COLUMNS, Term, binding_json, table_json
 from kgcase.web.errors import QueryRefusedError, QuerySyntaxError
 from kgcase.web.sandbox import Confinement, confine
+from kgcase.web.star import star_order
 
 #: Format keys (see ``negotiate.py``) -> pyoxigraph serialisers.
 RESULTS_FORMATS = {
@@ -228,7 +229,7 @@ def execute(store: ox.Store | RemoteStore, job: Job) -> Outcome:
         # is several times cheaper than looking each one up by name.
         table = [{c: v for c, v in zip(columns, sol, strict=True) if v is not None}
                  for sol in rows]
-        body = _table_json(columns, table)
+        body = _table_json(star_order(sparql, columns), table)
         if fmt != "json":
             parsed = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
             body = parsed.serialize(format=RESULTS_FORMATS[fmt])

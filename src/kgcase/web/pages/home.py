@@ -24,7 +24,7 @@ from kgcase.web.pages import sparqltext as Q
 from kgcase.web.pages.entity import resource_kind
 from kgcase.web.pages.model import Ref, Value, first_labels, literal, ref
 from kgcase.web.pages.rdfdoc import EDITOR_PREFIXES
-from kgcase.web.pages.respond import html
+from kgcase.web.pages.respond import CSP, html
 from kgcase.web.pages.runner import Node, iri, select, values_block
 from kgcase.web.service import Plan, get_service
 from kgcase.web.urls import public_base
@@ -214,8 +214,15 @@ def named_query_page(name: str) -> Response:
                 error=error, chosen=value_labels([values]))
 
 
+#: The editor page runs YASGUI, whose editor and tables set inline styles (CodeMirror measures
+#: and places its parts with ``style`` attributes): only this page allows inline *styles*.
+#: Scripts stay ``'self'`` only, so no inline script runs here either.
+EDITOR_CSP = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+
+
 def editor_page() -> Response:
-    """The SPARQL editor: highlighted text, named queries as examples, results as a table."""
+    """The SPARQL workbench (YASGUI), with a plain form and a server-rendered table under it for
+    browsers without JavaScript; named queries are its examples."""
     example = request.args.get("example")
     text = request.args.get("query")
     examples = _examples()
@@ -228,7 +235,8 @@ def editor_page() -> Response:
         except KgcaseError as exc:
             error, status = str(exc), exc.status
     return html("editor.html", status=status, text=text, table=table, error=error,
-                examples=examples, prefixes=EDITOR_PREFIXES)
+                examples=examples, prefixes=EDITOR_PREFIXES, start=EDITOR_START,
+                headers={"Content-Security-Policy": EDITOR_CSP})
 
 
 def run_editor_query(text: str) -> Table:
@@ -261,9 +269,21 @@ def _examples() -> dict[str, tuple[str, str]]:
         for name, served in sorted(get_catalogue().items()):
             defaults = {p.name: p.to_term(p.default) for p in served.named.params
                         if p.default is not None}
-            cached[name] = (served.named.title, bind_with_values(served.named.sparql, defaults))
+            text = bind_with_values(served.named.sparql, defaults)
+            cached[name] = (served.named.title, strip_headers(text))
         current_app.extensions[EXAMPLES] = cached
     return cached
+
+
+def strip_headers(text: str) -> str:
+    """``text`` without its ``#+`` header lines (a named query's build headers).
+
+    >>> strip_headers("#+ title: x\\n#+ params: []\\nSELECT * {}\\n")
+    'SELECT * {}\\n'
+    """
+    lines = text.splitlines(keepends=True)
+    kept = [line for line in lines if not line.lstrip().startswith("#+")]
+    return "".join(kept).lstrip("\n")
 
 
 def result_table(outcome: Outcome | None) -> Table:

@@ -32,6 +32,7 @@ EDITOR_PREFIXES = [
     ("obo", "http://purl.obolibrary.org/obo/"),
     ("oboInOwl", "http://www.geneontology.org/formats/oboInOwl#"),
     ("skos", "http://www.w3.org/2004/02/skos/core#"), ("dcterms", "http://purl.org/dc/terms/"),
+    ("xsd", "http://www.w3.org/2001/XMLSchema#"),
 ]
 
 #: Most statements of an entity's description (beyond, the document says it is cut).

@@ -366,6 +366,45 @@ SELECT ?q ?s ?text ?prop ?rank ?label ?type ?typel WHERE {{
 }} ORDER BY ?rank STRLEN(?lt) ?lt STR(?s) STR(?prop) STR(?text) STR(?label) STR(?type)
            STR(?typel)"""
 
+#: The kinds the editor's completion tells apart (``?kind`` is bound to one of "class",
+#: "property" or "term", which takes any).
+_KIND_FILTER = """FILTER(?kind = "term" || (?kind = "class" && EXISTS { ?s a owl:Class })
+         || (?kind = "property" && EXISTS { VALUES ?pt { owl:ObjectProperty owl:DatatypeProperty
+              owl:AnnotationProperty rdf:Property } ?s a ?pt }))"""
+_KIND_OF = """BIND(IF(EXISTS { ?s a owl:Class }, "class", IF(EXISTS { VALUES ?pt2 {
+    owl:ObjectProperty owl:DatatypeProperty owl:AnnotationProperty rdf:Property } ?s a ?pt2 },
+    "property", "term")) AS ?k)"""
+#: The editor's completion by label or synonym (``?q`` lower case): exact, prefix, word start,
+#: anywhere; classes first, then shorter texts. At most 50 terms (the endpoint's largest ``limit``).
+COMPLETE_LABEL = PREFIXES + f"""
+SELECT ?q ?kind ?s ?rank ?len ?label ?k WHERE {{
+  {{ SELECT ?q ?kind ?s (MIN(?r) AS ?rank) (MIN(STRLEN(?lt)) AS ?len) WHERE {{
+       VALUES ?prop {{ rdfs:label oio:hasExactSynonym oio:hasRelatedSynonym
+                      oio:hasNarrowSynonym oio:hasBroadSynonym }}
+       ?s ?prop ?text FILTER(isIRI(?s))
+       BIND(LCASE(STR(?text)) AS ?lt)
+       FILTER(CONTAINS(?lt, ?q))
+       {_KIND_FILTER}
+       BIND(IF(?lt = ?q, 0, IF(STRSTARTS(?lt, ?q), 1,
+            IF(CONTAINS(?lt, CONCAT(" ", ?q)) || CONTAINS(?lt, CONCAT("-", ?q)), 2, 3)))
+            + IF(?prop = rdfs:label, 0, 0.5) + IF(EXISTS {{ ?s a owl:Class }}, 0, 0.25) AS ?r)
+     }} GROUP BY ?q ?kind ?s ORDER BY ?rank ?len STR(?s) LIMIT 50 }}
+  OPTIONAL {{ ?s rdfs:label ?label }}
+  {_KIND_OF}
+}} ORDER BY ?rank ?len STR(?s) STR(?label)"""
+#: The editor's completion by the start of an IRI (``?q``), for a CURIE or ``<…`` being typed.
+COMPLETE_IRI = PREFIXES + f"""
+SELECT ?q ?kind ?s ?label ?k WHERE {{
+  {{ SELECT DISTINCT ?q ?kind ?s WHERE {{
+       ?s rdfs:label ?any FILTER(isIRI(?s) && STRSTARTS(STR(?s), ?q))
+       {_KIND_FILTER}
+     }} ORDER BY STR(?s) LIMIT 50 }}
+  OPTIONAL {{ ?s rdfs:label ?label }}
+  {_KIND_OF}
+}} ORDER BY STR(?s) STR(?label)"""
+#: The labels of one resource (``?s`` bound), for the editor's hover.
+LABEL_OF = PREFIXES + "SELECT ?s ?l WHERE { ?s rdfs:label ?l } ORDER BY STR(?l) LIMIT 5"
+
 #: Whether a resource exists (as subject or object) and which ontology document it names.
 KIND = PREFIXES + """
 SELECT ?s ?exists ?onto WHERE {
@@ -425,6 +464,7 @@ ALL = {"RESOURCE": RESOURCE, "RESOURCE_UNCOUNTED": RESOURCE_UNCOUNTED, "USED": U
        "EFFECT_SUMMARIES_ON_TARGET": EFFECT_SUMMARIES_ON_TARGET,
        "CLAIMS": CLAIMS, "PATIENT_TIMELINE": PATIENT_TIMELINE, "PATIENT_LABS": PATIENT_LABS,
        "CASE_REPORT": CASE_REPORT, "HOME": HOME, "SEARCH": SEARCH, "KIND": KIND,
+       "COMPLETE_LABEL": COMPLETE_LABEL, "COMPLETE_IRI": COMPLETE_IRI, "LABEL_OF": LABEL_OF,
        "DESCRIPTION": DESCRIPTION, "ONTOLOGY_DOCUMENT": ONTOLOGY_DOCUMENT,
        "DESCRIPTION_QUADS": DESCRIPTION_QUADS, "GRAPH_DOCUMENT": GRAPH_DOCUMENT,
        "LABELS": LABELS.format(values="VALUES ?s { <urn:x> }")}
