@@ -27,6 +27,17 @@ value ahead of time, a few reports at a time; ``#+ materialise: whole-graph`` ha
 query once over the built store, for queries of what the build itself adds up, such as the
 effect summaries (:mod:`kgcase.answers`).
 
+``#+ evidence:`` links each row of a summary to the question that lists what it counts: the
+detail query's name, its parameters filled from this row's columns (or this query's own
+parameters), optionally the detail columns whose values pick out the counted rows (``match``,
+detail column <- this row's column) and a label. It is checked when the catalogue loads::
+
+    #+ evidence:
+    #+   query: effects_of_drug
+    #+   params: {drug: drug}
+    #+   match: {target: target, direction: directionLabel, kind: kind}
+    #+   label: the effects counted, with their sources
+
 Parameter values are validated by type and bound as terms: a ``VALUES`` block of checked,
 serialised terms (:mod:`kgcase.store.binding`); they are never pasted into the query text.
 """
@@ -35,7 +46,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -45,7 +56,7 @@ import pyoxigraph as ox
 import yaml
 
 from kgcase.errors import QueryFileError, QueryParameterError, quoted
-from kgcase.iris import PREFIXES, CurieError, expand_curie
+from kgcase.iris import PREFIXES, CurieError, compress_iri, expand_curie
 
 ParamType = Literal["iri", "curie", "string", "integer", "decimal", "date"]
 PARAM_TYPES: tuple[str, ...] = ("iri", "curie", "string", "integer", "decimal", "date")
@@ -174,6 +185,18 @@ class Param:
 
 
 @dataclass(frozen=True)
+class Evidence:
+    """A header's ``evidence``: the detail query that lists what a row of this one counts."""
+
+    query: str
+    #: ``(detail parameter, source)``: a column of this query, else one of its parameters.
+    params: tuple[tuple[str, str], ...]
+    #: ``(detail column, source column)``: the detail rows a row counts have these values.
+    match: tuple[tuple[str, str], ...] = ()
+    label: str = "the rows counted, with their sources"
+
+
+@dataclass(frozen=True)
 class NamedQuery:
     """One ``queries/<name>.rq`` file: its header and its SPARQL."""
 
@@ -186,6 +209,9 @@ class NamedQuery:
     #: Answered for every parameter value at build time (:mod:`kgcase.answers`): ``""`` (no),
     #: ``"per-report"`` or ``"whole-graph"``.
     materialise: str = ""
+    #: The variables the query projects, in order.
+    columns: tuple[str, ...] = ()
+    evidence: Evidence | None = None
 
     def bind(self, given: Mapping[str, str]) -> dict[str, ox.NamedNode | ox.Literal]:
         """Turn request parameters into engine bindings; unknown names are an error."""
@@ -244,6 +270,9 @@ def parse_query_file(path: Path) -> NamedQuery:
     if materialise is None:
         raise QueryFileError(f"{path}: the header's 'materialise' is true (per-report), "
                              f"whole-graph or false, not {given!r}")
+    extra = set(header) - {"title", "description", "params", "materialise", "evidence"}
+    if extra:
+        raise QueryFileError(f"{path}: unknown header keys {', '.join(sorted(map(str, extra)))}")
     nq = NamedQuery(
         name=path.stem,
         title=str(header["title"]),
@@ -253,17 +282,101 @@ def parse_query_file(path: Path) -> NamedQuery:
         params=params,
         materialise=materialise,
     )
-    _check_sparql(nq)
+    nq = replace(nq, columns=_check_sparql(nq))
+    if header.get("evidence") is not None:
+        nq = replace(nq, evidence=_evidence(nq, header["evidence"]))
     return nq
 
 
 def load_catalogue(directory: Path) -> dict[str, NamedQuery]:
-    """Parse every ``*.rq`` in ``directory``; the first broken file raises."""
+    """Parse every ``*.rq`` in ``directory``; the first broken file raises.
+
+    :raises QueryFileError: also for an ``evidence`` naming a query, parameter or column that
+        the catalogue does not have.
+    """
     catalogue: dict[str, NamedQuery] = {}
     for path in sorted(directory.glob("*.rq")):
         nq = parse_query_file(path)
         catalogue[nq.name] = nq
+    for nq in catalogue.values():
+        check_evidence(nq, catalogue)
     return catalogue
+
+
+def check_evidence(nq: NamedQuery, catalogue: Mapping[str, NamedQuery]) -> None:
+    """Check that ``nq``'s evidence names a query of ``catalogue``, its parameters and columns.
+
+    :raises QueryFileError: naming the file and what is wrong.
+    """
+    ev = nq.evidence
+    if ev is None:
+        return
+    where = f"{nq.path}: evidence"
+    detail = catalogue.get(ev.query)
+    if detail is None:
+        raise QueryFileError(f"{where}: no named query {ev.query!r}; available: "
+                             f"{', '.join(sorted(catalogue)) or 'none'}")
+    takes = {p.name for p in detail.params}
+    for name, _ in ev.params:
+        if name not in takes:
+            raise QueryFileError(f"{where}: {ev.query} has no parameter {name!r}; it takes: "
+                                 f"{', '.join(sorted(takes)) or 'none'}")
+    for column, _ in ev.match:
+        if column not in detail.columns:
+            raise QueryFileError(f"{where}: match: {ev.query} has no column {column!r}; it "
+                                 f"projects: {', '.join(detail.columns)}")
+
+
+def evidence_args(detail: NamedQuery, evidence: Evidence, row: Mapping[str, Any],
+                  given: Mapping[str, str], defaults: Mapping[str, str | None]
+                  ) -> dict[str, str] | None:
+    """The detail query's parameters for one row, as its form and the API take them.
+
+    A source is the row's value of that column, else this query's parameter as given (or its
+    default). An IRI becomes a CURIE where the detail parameter is a ``curie`` one. ``None``
+    when a value is missing (no link for that row).
+    """
+    types = {p.name: p.type for p in detail.params}
+    out: dict[str, str] = {}
+    for name, source in evidence.params:
+        value = row.get(source)
+        if value is None:
+            value = given.get(source) or defaults.get(source)
+        if value is None or value == "":
+            return None
+        text = str(value).lower() if isinstance(value, bool) else str(value)
+        if types.get(name) == "curie":
+            text = compress_iri(text) or text
+        out[name] = text
+    return out
+
+
+def _evidence(nq: NamedQuery, spec: Any) -> Evidence:
+    """The header's ``evidence``, its sources checked against this query (the rest on load)."""
+    where = f"{nq.path}: evidence"
+    if not isinstance(spec, dict) or not isinstance(spec.get("query"), str) \
+            or not isinstance(spec.get("params"), dict) or not spec["params"]:
+        raise QueryFileError(f"{where}: write 'query: <name>' and 'params: {{detail parameter: "
+                             "column or parameter of this query}}'")
+    extra = set(spec) - {"query", "params", "match", "label"}
+    if extra:
+        raise QueryFileError(f"{where}: unknown keys {', '.join(sorted(map(str, extra)))}")
+    match = spec.get("match") or {}
+    if not isinstance(match, dict):
+        raise QueryFileError(f"{where}: 'match' maps detail columns to columns of this query")
+    own = {p.name for p in nq.params}
+    for key, mapping, allowed in (("params", spec["params"], set(nq.columns) | own),
+                                  ("match", match, set(nq.columns))):
+        for target, source in mapping.items():
+            if str(source) not in allowed:
+                raise QueryFileError(
+                    f"{where}: {key}: {target!r} <- {source!r}: {source!r} is not a column "
+                    f"{'or parameter ' if key == 'params' else ''}of {nq.name} (columns: "
+                    f"{', '.join(nq.columns)}; parameters: {', '.join(sorted(own)) or 'none'})")
+    label = spec.get("label") or Evidence.label
+    return Evidence(query=spec["query"],
+                    params=tuple((str(k), str(v)) for k, v in spec["params"].items()),
+                    match=tuple((str(k), str(v)) for k, v in match.items()), label=str(label))
 
 
 def _param(path: Path, index: int, spec: Any) -> Param:
@@ -321,8 +434,8 @@ def _labelled(where: str, key: str, given: Any) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
-def _check_sparql(nq: NamedQuery) -> None:
-    """Parse the query and run it on an empty store with each example bound.
+def _check_sparql(nq: NamedQuery) -> tuple[str, ...]:
+    """Parse the query and run it on an empty store with each example bound; its columns back.
 
     This catches syntax errors and parameters that are not variables of the query (the
     engine binds only variables that the query projects).
@@ -336,7 +449,7 @@ def _check_sparql(nq: NamedQuery) -> None:
         if (p.example or p.default) is not None
     }
     try:
-        ox.Store().query(nq.sparql, substitutions=bindings or None)
+        answer = ox.Store().query(nq.sparql, substitutions=bindings or None)
     except SyntaxError as exc:
         raise QueryFileError(f"{nq.path}: SPARQL syntax error: {exc}") from None
     except RuntimeError as exc:
@@ -347,3 +460,6 @@ def _check_sparql(nq: NamedQuery) -> None:
             "variables the SELECT projects, so add each parameter to the SELECT (and to "
             "GROUP BY if there is one)"
         ) from None
+    if isinstance(answer, ox.QuerySolutions):
+        return tuple(v.value for v in answer.variables)
+    return ()

@@ -89,3 +89,50 @@ def test_queries_refuse_broken_files(tmp_path, edit, words):
     with pytest.raises(QueryFileError, match=words) as info:
         parse_query_file(path)
     assert str(path) in str(info.value)
+
+
+DETAIL = """#+ title: Effects of a test, one by one
+#+ description: demo detail
+#+ params:
+#+   - name: test
+#+     type: curie
+#+     example: KGCASE:0000149
+SELECT ?e ?test ?kind WHERE { ?e <https://w3id.org/kgcase/KGCASE_0001020> ?test ;
+  <https://w3id.org/kgcase/KGCASE_0002038> ?kind } ORDER BY ?e
+"""
+EVIDENCE = """#+ evidence:
+#+   query: detail
+#+   params: {test: test}
+#+   match: {kind: e}
+#+   label: the effects counted
+"""
+
+
+def test_evidence_links_a_summary_to_its_detail(tmp_path):
+    write(tmp_path, DETAIL, "detail.rq")
+    write(tmp_path, EVIDENCE + GOOD, "summary.rq")
+    summary = load_catalogue(tmp_path)["summary"]
+    assert summary.evidence is not None
+    assert summary.evidence.params == (("test", "test"),)
+    assert summary.evidence.match == (("kind", "e"),)
+    assert summary.columns == ("e", "test", "limit")
+
+
+@pytest.mark.parametrize(
+    ("edit", "words"),
+    [
+        (("query: detail", "query: nowhere"), "no named query 'nowhere'"),
+        (("{test: test}", "{tests: test}"), "detail has no parameter 'tests'"),
+        (("{test: test}", "{test: drug}"), "'drug' is not a column or parameter"),
+        (("{kind: e}", "{kinds: e}"), "detail has no column 'kinds'"),
+        (("{kind: e}", "{kind: limit2}"), "'limit2' is not a column"),
+        (("label:", "lable:"), "unknown keys lable"),
+        (("#+ evidence:", "#+ evidences:"), "unknown header keys evidences"),
+    ],
+)
+def test_a_bad_evidence_is_a_load_error_naming_the_file(tmp_path, edit, words):
+    write(tmp_path, DETAIL, "detail.rq")
+    path = write(tmp_path, (EVIDENCE + GOOD).replace(*edit), "summary.rq")
+    with pytest.raises(QueryFileError, match=words) as info:
+        load_catalogue(tmp_path)
+    assert str(path) in str(info.value)

@@ -10,6 +10,10 @@ default (``{"ok": true, "query", "columns", "rows", "truncated"}``), SPARQL JSON
 the API appends ``LIMIT`` (one row more than asked, to tell whether a next page exists) and
 ``OFFSET`` to the text, and links the next page (``Link: <…>; rel="next"``, and ``next`` in the
 plain JSON).
+
+A query whose header declares ``evidence`` gives each plain JSON row an ``"evidence"`` URL: the
+detail query's API URL (absolute, under ``public_url``) with the row's values as its parameters.
+SPARQL JSON, CSV and TSV rows are the query's columns only.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,7 +30,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 
 from kgcase.answers.plan import answer_request
 from kgcase.errors import QueryFileError, QueryParameterError, quoted
-from kgcase.queries import NamedQuery, load_catalogue, whole_number
+from kgcase.queries import NamedQuery, evidence_args, load_catalogue, whole_number
 from kgcase.store.sparql_json import plain_value
 from kgcase.web.auth import is_admin
 from kgcase.web.errors import (
@@ -121,21 +126,42 @@ def table(outcome: Outcome) -> tuple[list[str], list[dict[str, Any]]]:
     return columns, rows
 
 
+def evidence_linker(named: NamedQuery, given: dict[str, str]
+                    ) -> Callable[[dict[str, Any]], str | None] | None:
+    """A row's absolute ``evidence`` URL for ``named`` run with ``given``, if it declares one."""
+    ev = named.evidence
+    served = get_catalogue().get(ev.query) if ev else None
+    if ev is None or served is None:
+        return None
+    defaults = {p.name: p.default for p in named.params}
+
+    def link(row: dict[str, Any]) -> str | None:
+        args = evidence_args(served.named, ev, row, given, defaults)
+        return None if args is None else external_url("api.run_named_query", name=ev.query,
+                                                      **args)
+    return link
+
+
 def render(name: str, outcome: Outcome, fmt: ResultFormat, page: Page | None = None,
-           next_url: str | None = None) -> bytes:
-    """Serialise an outcome as the API format ``fmt`` (a page says where it is)."""
+           next_url: str | None = None,
+           evidence: Callable[[dict[str, Any]], str | None] | None = None) -> bytes:
+    """Serialise an outcome as the API format ``fmt`` (a page says where it is; ``evidence``
+    gives a plain JSON row its evidence URL)."""
     if fmt.key == "json":
         return outcome.body
     head: dict[str, Any] = {"truncated": outcome.truncated and page is None}
     if page is not None:
         head.update(limit=page.limit, offset=page.offset, next=next_url)
-    if fmt.key == "plain" and outcome.plain is not None:  # rows kept as plain JSON: join them
+    if fmt.key == "plain" and outcome.plain is not None and evidence is None:
+        # rows kept as plain JSON: join them
         start = json.dumps({"ok": True, "query": name, "columns": list(outcome.columns)},
                            ensure_ascii=False)[:-1]
         rest = json.dumps(head, ensure_ascii=False)[1:]
         return b"".join((f'{start}, "rows": '.encode(), outcome.plain, f", {rest}".encode()))
     columns, rows = table(outcome)
     if fmt.key == "plain":
+        if evidence is not None:
+            rows = [{**row, "evidence": evidence(row)} for row in rows]
         doc: dict[str, Any] = {"ok": True, "query": name, "columns": columns, "rows": rows,
                                **head}
         return json.dumps(doc, ensure_ascii=False).encode()
@@ -191,8 +217,11 @@ def run_named_query(name: str) -> Response:
         next_url = external_url("api.run_named_query", name=name, **args)
     body = None
     if answer.outcome and fmt.key != "json":  # SPARQL JSON is the outcome's own body
-        body = service.rendered(answer, json.dumps([name, fmt.key, next_url]),
-                                lambda outcome: render(name, outcome, fmt, page, next_url))
+        # evidence URLs may carry the request's own parameters: they are part of the key
+        shown = sorted(given.items()) if served.named.evidence else None
+        body = service.rendered(answer, json.dumps([name, fmt.key, next_url, shown]),
+                                lambda outcome: render(name, outcome, fmt, page, next_url,
+                                                       evidence_linker(served.named, given)))
     response = to_response(answer, fmt.content_type, body)
     if page:  # a page is never "truncated": the rest is on the next one
         for header in ("X-KGCase-Truncated", "X-KGCase-Row-Limit"):

@@ -97,7 +97,9 @@ def _query_path(named: NamedQuery, paging: list[dict[str, Any]]) -> dict[str, An
         "operationId": f"query_{named.name}",
         "parameters": [*(_parameter(p) for p in named.params), fmt, *paging],
         "responses": {
-            "200": {"description": "the answer as a table",
+            "200": {"description": "the answer as a table" + (
+                        f"; each plain JSON row's 'evidence' is the URL of {named.evidence.query}"
+                        f" listing {named.evidence.label}" if named.evidence else ""),
                     "content": _content(API_OFFERS, {"$ref": "#/components/schemas/Table"})},
             "304": {"description": "not modified (ETag)"},
             **_errors(400, 406, 503),
@@ -151,7 +153,13 @@ def openapi_document(catalogue: Sequence[NamedQuery], server_url: str, *,
             "Table": {"type": "object", "properties": {
                 "ok": {"type": "boolean"}, "query": {"type": "string"},
                 "columns": {"type": "array", "items": {"type": "string"}},
-                "rows": {"type": "array", "items": {"type": "object"}},
+                "rows": {"type": "array", "items": {
+                    "type": "object", "description": "one row: its columns by name, and for a "
+                    "query whose header declares evidence, 'evidence'",
+                    "properties": {"evidence": {
+                        "type": "string", "format": "uri", "nullable": True,
+                        "description": "the API URL of the detail query that lists what this "
+                                       "row counts, with their sources (plain JSON only)"}}}},
                 "truncated": {"type": "boolean"},
                 "limit": {"type": "integer"}, "offset": {"type": "integer"},
                 "next": {"type": "string", "format": "uri", "nullable": True}}},

@@ -5,15 +5,16 @@ with result tables, and the SPARQL editor page.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
-from flask import Response, current_app, jsonify, request
+from flask import Response, current_app, jsonify, request, url_for
 
 from kgcase.errors import KgcaseError, QueryParameterError, quoted
 from kgcase.iris import CurieError, expand_curie
-from kgcase.queries import whole_number
+from kgcase.queries import evidence_args, whole_number
 from kgcase.web.api import ServedQuery, get_catalogue
 from kgcase.web.binding import bind_with_values
 from kgcase.web.errors import QuerySyntaxError, UnknownQueryError
@@ -68,6 +69,9 @@ class Table:
     form: str = "select"
     boolean: bool | None = None
     downloads: list[tuple[str, str]] = field(default_factory=list)
+    #: Per row, the URL of the named question listing what it counts (a header's evidence).
+    evidence: list[str | None] = field(default_factory=list)
+    evidence_label: str = ""
 
 
 def home() -> Response:
@@ -203,7 +207,13 @@ def named_query_page(name: str) -> Response:
             plan = Plan(sparql=served.named.sparql, checked=served.checked, select_fmt="json",
                         graph_fmt="json", bindings=tuple(sorted(bindings.items())),
                         values_binding=True)
-            table = result_table(get_service().answer(plan).outcome)
+            table = result_table(get_service().answer(plan).outcome,
+                                 evidence_link(served, given))
+            if served.named.evidence:
+                ev = served.named.evidence
+                table.evidence_label = ev.label + (
+                    f" (the rows of {ev.query} with this row's "
+                    f"{', '.join(source for _, source in ev.match)})" if ev.match else "")
             query = urlencode({**{k: v for k, v in given.items() if v}})
             table.downloads = [(f"/api/queries/{name}?{query}{'&' if query else ''}_format={f}",
                                 label) for f, label in (("csv", "CSV"), ("tsv", "TSV"),
@@ -218,6 +228,22 @@ def named_query_page(name: str) -> Response:
 #: and places its parts with ``style`` attributes): only this page allows inline *styles*.
 #: Scripts stay ``'self'`` only, so no inline script runs here either.
 EDITOR_CSP = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+
+
+def evidence_link(served: ServedQuery, given: Mapping[str, str]
+                  ) -> Callable[[Mapping[str, str]], str | None] | None:
+    """A row's link to the named question its header's ``evidence`` names, if it has one."""
+    ev = served.named.evidence
+    detail = get_catalogue().get(ev.query) if ev else None
+    if ev is None or detail is None:
+        return None
+    defaults = {p.name: p.default for p in served.named.params}
+
+    def link(row: Mapping[str, str]) -> str | None:
+        args = evidence_args(detail.named, ev, row, given, defaults)
+        return None if args is None else url_for("pages.named_query", name=ev.query, **args,
+                                                 run="1")
+    return link
 
 
 def editor_page() -> Response:
@@ -286,8 +312,10 @@ def strip_headers(text: str) -> str:
     return "".join(kept).lstrip("\n")
 
 
-def result_table(outcome: Outcome | None) -> Table:
-    """A SPARQL JSON outcome as table cells, IRIs labelled by one batched query."""
+def result_table(outcome: Outcome | None,
+                 evidence: Callable[[Mapping[str, str]], str | None] | None = None) -> Table:
+    """A SPARQL JSON outcome as table cells, IRIs labelled by one batched query; ``evidence``
+    gives each row its evidence link from its values (as text)."""
     if outcome is None:
         return Table([], [])
     doc = json.loads(outcome.body)
@@ -316,7 +344,10 @@ def result_table(outcome: Outcome | None) -> Table:
 
     shown = [c for c in columns if not (c.endswith("Label") and c[:-5] in columns)]
     rows = [[cell(row.get(c)) for c in shown] for row in nodes]
-    return Table(shown, rows, outcome.truncated, outcome.form)
+    table = Table(shown, rows, outcome.truncated, outcome.form)
+    if evidence is not None:
+        table.evidence = [evidence({k: n.value for k, n in row.items()}) for row in nodes]
+    return table
 
 
 def more_query(predicate: str, obj: str) -> str:

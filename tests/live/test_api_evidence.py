@@ -1,0 +1,63 @@
+"""A summary row links to the detail question that lists what it counts (header ``evidence``)."""
+
+from __future__ import annotations
+
+import html
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import requests
+
+pytestmark = pytest.mark.live
+
+ANTI_DSDNA, INCREASED = "KGCASE:0000149", "KGCASE:0000172"
+
+
+def get(url: str, **params) -> requests.Response:
+    return requests.get(url, params=params, timeout=30)
+
+
+def counted(detail_rows: list[dict], row: dict) -> set[str]:
+    """The detail's distinct effects with the summary row's target, direction and kind (match)."""
+    return {d["effect"] for d in detail_rows
+            if (d["target"], d["direction"], d["kind"])
+            == (row["target"], row["directionLabel"], row["kind"])}
+
+
+def test_api_rows_link_to_the_effects_they_count(seed_server):
+    r = get(seed_server.url + "/api/queries/drug_effect_summary", target=ANTI_DSDNA,
+            direction=INCREASED)
+    assert r.status_code == 200, r.text
+    rows = r.json()["rows"]
+    assert rows
+    for row in rows:
+        url = row["evidence"]
+        assert url.startswith(seed_server.url + "/api/queries/effects_of_drug?"), url
+        assert parse_qs(urlsplit(url).query) == {"drug": ["KGCASE:0000100"]}
+        detail = get(url)
+        assert detail.status_code == 200, detail.text
+        # the summary counts effects: as many distinct effects as the row's count
+        assert len(counted(detail.json()["rows"], row)) == row["effects"], row
+    # CSV keeps the query's columns only
+    csv = get(seed_server.url + "/api/queries/drug_effect_summary", _format="csv").text
+    assert "evidence" not in csv.splitlines()[0]
+    doc = get(seed_server.url + "/api/openapi.json").json()
+    assert "evidence" in doc["components"]["schemas"]["Table"]["properties"]["rows"]["items"][
+        "properties"]
+
+
+def test_form_rows_link_to_the_detail_form(seed_server):
+    page = get(seed_server.url + "/queries/drug_effect_summary", run="1", target=ANTI_DSDNA,
+               direction=INCREASED).text
+    links = [html.unescape(h) for h in re.findall(r'<a class="evidence" href="([^"]+)"', page)]
+    rows = get(seed_server.url + "/api/queries/drug_effect_summary", target=ANTI_DSDNA,
+               direction=INCREASED).json()["rows"]
+    assert len(links) == len(rows) > 0
+    for link, row in zip(links, rows, strict=True):
+        assert link.startswith("/queries/effects_of_drug?"), link
+        assert parse_qs(urlsplit(link).query) == {"drug": ["KGCASE:0000100"], "run": ["1"]}
+        detail = get(seed_server.url + link)
+        assert detail.status_code == 200 and "<table" in detail.text
+        effects = get(seed_server.url + "/api/queries/effects_of_drug", drug="KGCASE:0000100")
+        assert len(counted(effects.json()["rows"], row)) == row["effects"]
