@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 
 import pyoxigraph as ox
 
-from kgcase.errors import QueryParameterError, quoted
+from kgcase.errors import QueryParameterError, StoreUnavailableError, quoted
 from kgcase.iris import expand_curie
 from kgcase.queries import NamedQuery, Param
 
@@ -35,10 +35,16 @@ def kinds_block(curies: Iterable[str]) -> str:
     return values_block("kind", (expand_curie(c) for c in curies))
 
 
-def is_of_kind(value: ox.NamedNode, curies: Iterable[str]) -> bool:
-    """Whether ``value`` is one of the classes ``curies``, below one, or an individual of one."""
+def is_of_kind(value: ox.NamedNode, curies: Iterable[str]) -> bool | None:
+    """Whether ``value`` is one of the classes ``curies``, below one, or an individual of one;
+    ``None`` when the store cannot tell (Virtuoso refuses a transitive path whose ends are bound
+    by ``BIND``, error 37000): the value is then not checked, and a value of another kind gets
+    the query's empty answer, as before kinds were checked."""
     from kgcase.web.pages.runner import select
-    rows = select(MEMBER.format(kinds=kinds_block(curies)), x=value)
+    try:
+        rows = select(MEMBER.format(kinds=kinds_block(curies)), x=value)
+    except StoreUnavailableError:
+        return None
     return bool(rows) and rows[0]["ok"].value == "true"
 
 
@@ -51,8 +57,8 @@ def check_kinds(named: NamedQuery, bindings: Mapping[str, ox.NamedNode | ox.Lite
     """
     for param in named.params:
         value = bindings.get(param.name)
-        if param.kind and isinstance(value, ox.NamedNode) and not is_of_kind(
-                value, (c for c, _ in param.kind)):
+        if param.kind and isinstance(value, ox.NamedNode) and is_of_kind(
+                value, (c for c, _ in param.kind)) is False:
             raise QueryParameterError(
                 f"parameter {param.name!r}: {quoted(given.get(param.name) or value.value, 80)} "
                 f"is not "

@@ -128,7 +128,8 @@ def search(text: str, *, limit: int = 12, kinds: tuple[str, ...] = ()) -> list[H
         return []
     hits: dict[str, Hit] = {}
     direct = _direct(text)
-    if direct is not None and (not kinds or is_of_kind(ox.NamedNode(direct.iri), kinds)):
+    if direct is not None and (
+            not kinds or is_of_kind(ox.NamedNode(direct.iri), kinds) is not False):
         hits[direct.iri] = direct
     rows = select(search_text(Q.SEARCH, kinds) if kinds else Q.SEARCH, q=ox.Literal(text.lower()))
     labels = first_labels(rows, "s", "label")
