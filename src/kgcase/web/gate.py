@@ -99,6 +99,8 @@ class CheckedQuery:
         return self.form == "select" and self.ordered and not self.sliced
 
 
+_NO_QUERY = ("the request holds no query (only white space, comments or PREFIX lines): send a "
+             "SELECT, ASK, CONSTRUCT or DESCRIBE query")
 _PROLOGUE_ONLY = re.compile(
     rf"\s*(?:(?:PREFIX\s+(?:[A-Za-z][\w.-]*)?:|BASE)\s*{_IRI}\s*)*", re.IGNORECASE)
 
@@ -116,10 +118,7 @@ def prepare_query(raw: str, *, max_depth: int = 100) -> CheckedQuery:
     normalised = normalise(raw, max_depth=max_depth)
     text = normalised.text
     if _PROLOGUE_ONLY.fullmatch(text):
-        raise QuerySyntaxError(
-            "the request holds no query (only white space, comments or PREFIX lines): "
-            "send a SELECT, ASK, CONSTRUCT or DESCRIBE query"
-        )
+        raise QuerySyntaxError(_NO_QUERY)
     folded = text.casefold()
     return CheckedQuery(
         form=None, has_dataset=False,
@@ -213,10 +212,7 @@ def _no_query(exc: ParseException, text: str) -> KgcaseError:
     except ParseException:
         return QuerySyntaxError(f"SPARQL syntax error: {exc}")
     if "request" not in update:  # CompValue.get() answers the key itself when it is missing
-        return QuerySyntaxError(
-            "the request holds no query (only white space, comments or PREFIX lines): "
-            "send a SELECT, ASK, CONSTRUCT or DESCRIBE query"
-        )
+        return QuerySyntaxError(_NO_QUERY)
     return QueryRefusedError(_UPDATE_REFUSED)
 
 

@@ -36,7 +36,7 @@ from kgcase.web.errors import (
     UnsupportedMediaTypeError,
 )
 from kgcase.web.executor import SPAWN
-from kgcase.web.lexer import normalise
+from kgcase.web.lexer import Normalised, normalise
 from kgcase.web.service import get_service
 from kgcase.web.worker import apply_update
 
@@ -99,8 +99,8 @@ def _new_release_id(old: str) -> str:
     return f"{old.split('+update-')[0]}+update-{stamp}"
 
 
-def run_update(text: str) -> Release:
-    """Apply ``text`` to a copy of the current release and switch to it; return the release."""
+def run_update(update: Normalised) -> Release:
+    """Apply ``update`` to a copy of the current release and switch to it; return the release."""
     service = get_service()
     settings = service.settings
     current = service.watcher.current()
@@ -112,7 +112,7 @@ def run_update(text: str) -> Release:
     target.mkdir(parents=True)
     lock = BuildLock(target)  # a build's clean-up leaves this unfinished release alone
     parent, child = SPAWN.Pipe()
-    process = SPAWN.Process(target=apply_update, args=(current.path, str(target), text, child),
+    process = SPAWN.Process(target=apply_update, args=(current.path, str(target), update, child),
                             daemon=True)
     process.start()
     child.close()
@@ -154,8 +154,8 @@ def update_endpoint() -> Response:
     _check_token(service.settings.admin_token)
     # The gate's parse (LOAD and SERVICE refused) runs in the update's own process, on this
     # normalised text, which is also the text applied (kgcase.web.worker.apply_update).
-    text = normalise(_read_update(), max_depth=service.settings.max_query_depth).text
+    update = normalise(_read_update(), max_depth=service.settings.max_query_depth)
     with _one_at_a_time(Path(service.settings.data_dir), service.settings.timeout_s):
-        release = run_update(text)
+        release = run_update(update)
     return Response(f"update applied: release {release.id}, {release.triples} triples\n",
                     mimetype="text/plain", headers={"X-KGCase-Release": release.id})

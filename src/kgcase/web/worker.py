@@ -24,6 +24,7 @@ from kgcase.store.binding import bind_values
 from kgcase.store.remote import RemoteRefusedError, RemoteStore, RemoteStoreError, is_remote
 from kgcase.store.sparql_json import TRIPLE_COLUMNS, Term, binding_json, table_json
 from kgcase.web.errors import QueryRefusedError, QuerySyntaxError
+from kgcase.web.lexer import Normalised
 from kgcase.web.sandbox import Confinement, confine
 from kgcase.web.star import star_order
 
@@ -322,20 +323,19 @@ def serve_jobs(conn: Connection, confinement: Confinement = Confinement(),  # no
         conn.send(reply)
 
 
-def apply_update(source: str, target: str, update: str, conn: Connection) -> None:
-    """Check ``update`` (normalised) with the gate, copy release ``source`` to ``target`` (a
-    cheap RocksDB backup), apply ``update`` there and report the new triple counts. Runs in a
-    one-shot process that the web process can kill, with no network."""
+def apply_update(source: str, target: str, update: Normalised, conn: Connection) -> None:
+    """Check ``update`` (normalised in the web process) with the gate, copy release ``source``
+    to ``target`` (a cheap RocksDB backup), apply its text there and report the new triple
+    counts. Runs in a one-shot process that the web process can kill, with no network."""
     try:
         _start_worker(Confinement(), None)
         from kgcase.web.gate import check_update
-        from kgcase.web.lexer import normalise
 
-        words = normalise(update)
-        check_update(update, service_words=words.service_words, load_words=words.load_words)
+        check_update(update.text, service_words=update.service_words,
+                     load_words=update.load_words)
         ox.Store.read_only(f"{source}/oxigraph").backup(f"{target}/oxigraph")
         store = ox.Store(f"{target}/oxigraph")
-        store.update(update)
+        store.update(update.text)
         graphs = {g.value: sum(1 for _ in store.quads_for_pattern(None, None, None, g))
                   for g in store.named_graphs() if isinstance(g, ox.NamedNode)}
         store.flush()

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from flask import Response
 
-from kgcase.web.pages.respond import CSP, html
+from kgcase.web.pages.respond import INLINE_STYLE_CSP, html
 
 #: The pages' policy with inline styles allowed (Swagger UI's), and nothing else relaxed.
-CONSOLE_CSP = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+CONSOLE_CSP = INLINE_STYLE_CSP
 SWAGGER = "vendor/node_modules/swagger-ui-dist/"
 
 

@@ -25,7 +25,7 @@ from kgcase.web.pages import sparqltext as Q
 from kgcase.web.pages.entity import resource_kind
 from kgcase.web.pages.model import Ref, Value, first_labels, literal, ref
 from kgcase.web.pages.rdfdoc import EDITOR_PREFIXES
-from kgcase.web.pages.respond import CSP, html
+from kgcase.web.pages.respond import INLINE_STYLE_CSP, html
 from kgcase.web.pages.runner import Node, iri, select, values_block
 from kgcase.web.service import Plan, get_service
 from kgcase.web.urls import public_base
@@ -226,9 +226,8 @@ def named_query_page(name: str) -> Response:
 
 
 #: The editor page runs YASGUI, whose editor and tables set inline styles (CodeMirror measures
-#: and places its parts with ``style`` attributes): only this page allows inline *styles*.
-#: Scripts stay ``'self'`` only, so no inline script runs here either.
-EDITOR_CSP = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+#: and places its parts with ``style`` attributes): this page allows inline *styles*.
+EDITOR_CSP = INLINE_STYLE_CSP
 
 
 def evidence_link(served: ServedQuery, given: Mapping[str, str]

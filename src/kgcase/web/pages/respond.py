@@ -19,6 +19,9 @@ from kgcase.web.service import get_service
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "connect-src 'self'; form-action 'self'; base-uri 'none'; object-src 'none'; "
        "frame-ancestors 'none'")
+#: The same with inline *styles* allowed, for the pages of components that set ``style``
+#: attributes (the YASGUI editor, Swagger UI); scripts stay ``'self'`` only.
+INLINE_STYLE_CSP = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
 #: Where the per-process part of page ETags is kept (app.extensions).
 ETAG_SALT = "kgcase_pages_etag_salt"
 
