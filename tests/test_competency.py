@@ -66,12 +66,28 @@ def test_drugs_raising_lab_value(store):
 def test_drug_effect_summary(store):
     rows = run(store, "drug_effect_summary")  # default: a rise of anti-dsDNA
     counts = {(r["drug"], r["kind"]): (r["patients"], r["cases"], r["effects"]) for r in rows}
-    # patient 1 only: 30 -> 85 -> >97 gives three derived rises; two sentences state it
-    assert counts == {(TOCILIZUMAB, "derived"): ("1", "1", "3"),
-                      (TOCILIZUMAB, "stated"): ("1", "1", "2")}
+    # patient 1 only: 30 -> 85 -> >97 is one observation over the series (not three windows),
+    # and the sentences that state it are one observation of one patient
+    assert counts == {(TOCILIZUMAB, "derived"): ("1", "1", "1"),
+                      (TOCILIZUMAB, "stated"): ("1", "1", "1")}
     detail = run(store, "drugs_raising_lab_value", test="KGCASE:0000149")
     assert sum(int(r["effects"]) for r in rows) == len(
-        {r["effect"] for r in detail if r["direction"] == "increased"})
+        {(r["kind"], r["patient"]) for r in detail
+         if r["direction"] == "increased" and r["level"] == "patient"})
+    windows = {(r["valueBefore"], r["valueAfter"]) for r in detail if r["level"] == "window"}
+    assert windows == {("30", "85"), ("85", ">97")}  # the pairwise windows stay as detail
+
+
+def test_drug_effect_summary_does_not_mix_a_rise_within_range_with_one_outside(store):
+    # ALAT: patient 1 13 -> 17 -> 25 (<40) rose within range; patient 2 88 -> 326 -> <40 came
+    # back into range over the series. "ALAT increased" is patient 1 alone.
+    rows = run(store, "drug_effect_summary", target="KGCASE:0000146")
+    assert {r["patients"] for r in rows if r["kind"] == "derived"} == {"1"}
+    detail = run(store, "drugs_raising_lab_value", test="KGCASE:0000146")
+    observed = {(r["patientLabel"][:9], r["course"]) for r in detail if r["level"] == "patient"}
+    assert observed == {("Patient 1", "changed within range")}
+    down = run(store, "drug_effect_summary", target="KGCASE:0000146", direction="KGCASE:0000173")
+    assert {r["patients"] for r in down if r["kind"] == "derived"} == {"1"}  # patient 2
 
 
 def test_effect_profile_of_drug(store):
@@ -84,7 +100,9 @@ def test_effect_profile_of_drug(store):
     improved = {r["target"] for r in rows if r["improved"] == "true"}
     assert POLYARTHRITIS in improved and RAYNAUD not in improved
     effects = run(store, "effects_of_drug")
-    assert sum(int(r["effects"]) for r in rows) == len({r["effect"] for r in effects})
+    assert sum(int(r["effects"]) for r in rows) == len(
+        {(r["kind"], r["patient"], r["target"], r["direction"]) for r in effects
+         if r["level"] == "patient"})
 
 
 def test_drugs_raising_lab_value_patient2_not_raised(store):

@@ -10,15 +10,19 @@ from rdflib import RDF, Namespace
 from kgcase.summary import add_counts, case_counts, class_counts, drug_counts
 from kgcase.vocab import K
 
-#: The counts from the raw effects, by SPARQL: the reference the summaries must equal.
+#: The counts from the raw effects, by SPARQL: the reference the summaries must equal. An
+#: observation is one patient under one exposure; derived effects count by their patient-level
+#: effect only, not by each pairwise window.
 RAW_AGGREGATE = """PREFIX kg: <https://w3id.org/kgcase/>
-SELECT ?drug ?target ?direction ?kind (COUNT(DISTINCT ?effect) AS ?effects)
+SELECT ?drug ?target ?direction ?kind
+       (COUNT(DISTINCT CONCAT(STR(?patient), " ", STR(?exposure))) AS ?effects)
        (COUNT(DISTINCT ?patient) AS ?patients) (COUNT(DISTINCT ?case) AS ?cases)
 WHERE {
   ?effect kg:KGCASE_0001019 ?exposure ; kg:KGCASE_0001020 ?target ;
           kg:KGCASE_0001022 ?direction ; kg:KGCASE_0001021 ?patient .
   ?exposure kg:KGCASE_0001007 ?drug .
   ?patient kg:KGCASE_0001040 ?case .
+  FILTER(NOT EXISTS { ?effect a kg:KGCASE_0000009 } || EXISTS { ?effect a kg:KGCASE_0000069 })
   BIND(IF(EXISTS { ?effect a kg:KGCASE_0000009 }, "derived", "stated") AS ?kind)
 }
 GROUP BY ?drug ?target ?direction ?kind"""
@@ -97,16 +101,18 @@ def test_class_and_drug_counts_count_distinct_individuals():
 
 
 def test_case_counts_count_each_group_once():
-    """Two effects of one drug on one test in one patient: 2 effects, 1 patient, 1 report;
-    an effect with no patient is not counted; merging two reports adds up."""
+    """Per kind, one patient under one exposure is one observation however many sentences or
+    windows show it: a pairwise window counts only through its patient-level effect; an effect
+    with no patient is not counted; merging two reports adds up."""
     kg = Namespace("https://w3id.org/kgcase/")
     triples = [
-        (kg.e1, K.effectOfExposure, kg.x1), (kg.e2, K.effectOfExposure, kg.x1),
-        (kg.e3, K.effectOfExposure, kg.x1), (kg.x1, K.exposureDrug, kg.drug),
-        *[(e, K.affects, kg.test) for e in (kg.e1, kg.e2, kg.e3)],
-        *[(e, K.hasDirection, kg.up) for e in (kg.e1, kg.e2, kg.e3)],
-        (kg.e1, K.effectInPatient, kg.p1), (kg.e2, K.effectInPatient, kg.p1),
-        (kg.e2, RDF.type, K.DerivedEffect),
+        *[(e, K.effectOfExposure, kg.x1) for e in (kg.e1, kg.e2, kg.e3, kg.e4, kg.e5)],
+        (kg.x1, K.exposureDrug, kg.drug),
+        *[(e, K.affects, kg.test) for e in (kg.e1, kg.e2, kg.e3, kg.e4, kg.e5)],
+        *[(e, K.hasDirection, kg.up) for e in (kg.e1, kg.e2, kg.e3, kg.e4, kg.e5)],
+        *[(e, K.effectInPatient, kg.p1) for e in (kg.e1, kg.e2, kg.e4, kg.e5)],
+        (kg.e2, RDF.type, K.DerivedEffect), (kg.e2, RDF.type, K.PatientLevelEffect),
+        (kg.e4, RDF.type, K.DerivedEffect),  # a window: detail, not counted
     ]
     counts = case_counts(triples)
     key = (str(kg.drug), str(kg.test), str(kg.up))

@@ -1,6 +1,9 @@
 """Build-time counts: effect summaries, and the class and drug counts of the home page.
 
-Effect summaries: per drug, target, direction and kind, how many effects, patients and reports.
+Effect summaries: per drug, target, direction and kind, how many observations, patients and
+reports. An observation is one patient under one exposure: a derived effect counts only as its
+patient-level effect (first → last of the series, :data:`K.PatientLevelEffect`), not once per
+overlapping window, and several sentences stating the same effect for the same patient count once.
 
 The graph only changes at build time, so the counts behind the aggregate named questions
 ("which drugs were followed by a rise of anti-dsDNA?") are computed once and stored as
@@ -57,11 +60,14 @@ def case_counts(triples: Iterable[Triple]) -> Counts:
     by_property: dict[URIRef, dict[URIRef, object]] = defaultdict(dict)
     wanted = {K.exposureDrug, K.effectInPatient, K.hasDirection, K.affects, K.effectOfExposure}
     derived: set[object] = set()
+    patient_level: set[object] = set()
     for s, p, o in triples:
         if p in wanted:
             by_property[p][s] = o
         elif p == RDF.type and o == K.DerivedEffect:
             derived.add(s)
+        elif p == RDF.type and o == K.PatientLevelEffect:
+            patient_level.add(s)
     drug_of = by_property[K.exposureDrug]
     groups: dict[tuple[str, str, str, str], tuple[set[object], set[object]]] = defaultdict(
         lambda: (set(), set()))
@@ -72,9 +78,11 @@ def case_counts(triples: Iterable[Triple]) -> Counts:
         direction = by_property[K.hasDirection].get(effect)
         if drug is None or patient is None or target is None or direction is None:
             continue  # an incomplete effect is SHACL's to report, not counted here
+        if effect in derived and effect not in patient_level:
+            continue  # a pairwise window: detail of its patient-level effect
         kind = "derived" if effect in derived else "stated"
         effects, patients = groups[(str(drug), str(target), str(direction), kind)]
-        effects.add(effect)
+        effects.add((patient, exposure))
         patients.add(patient)
     return {key: (len(e), len(p), 1) for key, (e, p) in groups.items()}
 

@@ -93,6 +93,8 @@ _TABLE: dict[str, tuple[int, TermKind, str]] = {
     "EffectSummary": (50, "class", "effect summary"),
     "ClassCount": (51, "class", "class count"),
     "DrugExposureCount": (52, "class", "drug exposure count"),
+    "RangeCourse": (68, "class", "reference range course"),
+    "PatientLevelEffect": (69, "class", "patient-level effect"),
     # --- domain classes -------------------------------------------------------------------
     "Tocilizumab": (100, "class", "tocilizumab"),
     "Etanercept": (101, "class", "etanercept"),
@@ -154,6 +156,12 @@ _TABLE: dict[str, tuple[int, TermKind, str]] = {
     "Abnormal": (191, "individual", "outside reference range"),
     "Positive": (192, "individual", "positive"),
     "Negative": (193, "individual", "negative"),
+    "MovedOutOfRange": (250, "individual", "moved out of range"),
+    "MovedIntoRange": (251, "individual", "moved back into range"),
+    "ChangedWithinRange": (252, "individual", "changed within range"),
+    "StayedWithinRange": (253, "individual", "stayed within range"),
+    "StayedOutsideRange": (254, "individual", "stayed outside range"),
+    "StayedBeyondLimit": (255, "individual", "stayed beyond the reporting limit"),
     # --- object properties ---------------------------------------------------------------------
     "hasPatient": (1001, "object", "has patient"),
     "hasDiagnosis": (1002, "object", "has diagnosis"),
@@ -204,6 +212,9 @@ _TABLE: dict[str, tuple[int, TermKind, str]] = {
     "summarisesDirection": (1051, "object", "summarises direction"),
     "countsClass": (1052, "object", "counts class"),
     "countsExposuresTo": (1053, "object", "counts exposures to"),
+    "hasRangeCourse": (1250, "object", "has range course"),
+    "extremeMeasurement": (1251, "object", "extreme measurement"),
+    "summarisesObservation": (1252, "object", "summarises observation"),
     # --- data properties -------------------------------------------------------------------------
     "numericValue": (2001, "data", "numeric value"),
     "comparator": (2002, "data", "comparator"),
@@ -246,6 +257,9 @@ _TABLE: dict[str, tuple[int, TermKind, str]] = {
     "instanceCount": (2039, "data", "instance count"),
     "exposureCount": (2040, "data", "exposure count"),
     "exposedPatientCount": (2041, "data", "exposed patient count"),
+    "changeRule": (2250, "data", "change rule"),
+    "changeThreshold": (2251, "data", "change threshold"),
+    "thresholdSource": (2252, "data", "threshold source"),
 }
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Context, Decimal, localcontext
 from typing import Literal
 
+from kgcase.derive.variation import ChangeRule, score_category
 from kgcase.values import ReferenceRange, ReportedValue
 
 Direction = Literal[
@@ -102,11 +103,23 @@ def explain_comparison(
     after: ReportedValue,
     *,
     min_relative_change: Decimal = DEFAULT_MIN_RELATIVE_CHANGE,
+    rule: ChangeRule | None = None,
 ) -> tuple[Direction, str]:
-    """The direction and a clause (no final full stop) naming the rule and threshold used."""
+    """The direction and a clause (no final full stop) naming the rule and threshold used.
+
+    ``rule`` is the test's change rule (:mod:`kgcase.derive.variation`): its reference change
+    value replaces ``min_relative_change`` between two exact numbers, and a score rule compares
+    activity categories. Without one, or for a fallback rule, ``min_relative_change`` applies.
+    """
     thr = Decimal(min_relative_change)
     if not thr.is_finite() or thr < 0:
         raise ValueError(f"min_relative_change must be a finite number >= 0, not {thr}")
+    label = f"the {_pct(thr)} threshold"
+    if rule is not None and rule.rule == "rcv" and rule.threshold is not None:
+        thr, label = rule.threshold, rule.describe()
+    elif rule is not None and rule.rule == "fallback":
+        label = (f"the {_pct(thr)} threshold (no biological variation figure is known "
+                 f"for {rule.label})")
     pair = f"{before.text} → {after.text}"
     if before.kind != after.kind:
         return "indeterminate", (
@@ -117,8 +130,27 @@ def explain_comparison(
         return _qualitative(before, after, pair)
     if before.kind == "titre":
         return _titre(before, after, pair)
+    if rule is not None and rule.rule == "score" and not (before.censored or after.censored):
+        return _score(before, after, pair, rule)
     with localcontext(DECIMAL_CONTEXT):
-        return _numeric(before, after, pair, thr)
+        return _numeric(before, after, pair, thr, label)
+
+
+def _score(
+    before: ReportedValue, after: ReportedValue, pair: str, rule: ChangeRule
+) -> tuple[Direction, str]:
+    b, a = before.number, after.number
+    if b is None or a is None:
+        return "indeterminate", f"scores {pair} lack a number, so indeterminate"
+    cb, ca = score_category(b), score_category(a)
+    if cb == ca:
+        return "unchanged", (
+            f"scores {pair} stay in the category {cb} ({rule.source}), so unchanged"
+        )
+    direction: Direction = "increased" if a > b else "decreased"
+    return direction, (
+        f"scores {pair} move from {cb} to {ca} ({rule.source}), so {direction}"
+    )
 
 
 def _qualitative(before: ReportedValue, after: ReportedValue, pair: str) -> tuple[Direction, str]:
@@ -148,12 +180,11 @@ def _titre(before: ReportedValue, after: ReportedValue, pair: str) -> tuple[Dire
 
 
 def _numeric(
-    before: ReportedValue, after: ReportedValue, pair: str, thr: Decimal
+    before: ReportedValue, after: ReportedValue, pair: str, thr: Decimal, threshold: str
 ) -> tuple[Direction, str]:
     ib, ia = value_interval(before), value_interval(after)
     if ib is None or ia is None:
         return "indeterminate", f"{pair} lacks a number, so indeterminate"
-    threshold = f"the {_pct(thr)} threshold"
     if ib.is_point and ia.is_point:
         if ia.lo == ib.lo:
             return "unchanged", f"exact values {pair} are equal, so unchanged"

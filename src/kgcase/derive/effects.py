@@ -15,6 +15,8 @@ from kgcase.derive.compare import (
     reference_status,
     relative_change,
 )
+from kgcase.derive.course import RangeCourse, explain_course, range_course
+from kgcase.derive.variation import ChangeRule, rule_for
 from kgcase.model.schema import Case, Exposure, Measurement, Patient, TimePoint
 from kgcase.values import ReportedValue, parse_range
 from kgcase.vocab import K
@@ -32,6 +34,7 @@ class _Patient:
     exposures: dict[str, Exposure]
     thr: Decimal
     worse: frozenset[str]
+    rules: bool
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,11 @@ class DerivedEffect:
     relative_change: Decimal | None
     method: str
     concomitant: tuple[str, ...]
+    rule: ChangeRule | None = None
+    range_course: RangeCourse | None = None
+    patient_level: bool = False
+    extreme: ReportedValue | None = None
+    extreme_tp: str | None = None
 
 
 def derive_effects(
@@ -59,23 +67,27 @@ def derive_effects(
     min_relative_change: Decimal = DEFAULT_MIN_RELATIVE_CHANGE,
     higher_is_worse: Collection[str] = (K.CJADAS,),
     skip_tests: Collection[str] = (K.AgeObservation,),
+    analyte_rules: bool = True,
 ) -> list[DerivedEffect]:
     """Every derived effect of a loaded case, in patient, measurement and time order.
 
     ``Measurement.test`` must hold the resolved term IRI; IRIs in ``higher_is_worse`` and
     ``skip_tests`` are compared as plain strings (an rdflib ``URIRef`` never equals a ``str``).
+    With ``analyte_rules`` each test's change rule (:mod:`kgcase.derive.variation`) decides;
+    without, ``min_relative_change`` applies to every test.
     """
     worse = frozenset(str(t) for t in higher_is_worse)
     skip = frozenset(str(t) for t in skip_tests)
     return [
         effect
         for patient in case.patients
-        for effect in _patient_effects(patient, Decimal(min_relative_change), worse, skip)
+        for effect in _patient_effects(
+            patient, Decimal(min_relative_change), worse, skip, analyte_rules)
     ]
 
 
 def _patient_effects(
-    patient: Patient, thr: Decimal, worse: frozenset[str], skip: frozenset[str]
+    patient: Patient, thr: Decimal, worse: frozenset[str], skip: frozenset[str], rules: bool
 ) -> Iterator[DerivedEffect]:
     ctx = _Patient(
         patient,
@@ -84,6 +96,7 @@ def _patient_effects(
         {e.id: e for e in patient.exposures},
         thr,
         worse,
+        rules,
     )
     for m in patient.measurements:
         if str(m.test) in skip:
@@ -99,6 +112,8 @@ def _patient_effects(
         windows = [(a, b, 0) for a, b in pairwise(series)]
         if len(series) >= 3:
             windows.append((series[0], series[-1], len(series)))
+        elif len(series) == 2:
+            windows = [(series[0], series[1], 2)]
         for start, stop, first_last_of in windows:
             effect = _effect(ctx, m, start, stop, parsed, first_last_of)
             if effect is not None:
@@ -118,12 +133,18 @@ def _effect(
     index = ctx.exposures.get(start.relative_to) if start.relative_to else None
     if index is None or not _active(ctx, index, start, stop):
         return None
-    direction, method = explain_comparison(before, after, min_relative_change=ctx.thr)
+    rule = rule_for(str(m.test)) if ctx.rules else None
+    direction, method = explain_comparison(before, after, min_relative_change=ctx.thr,
+                                           rule=rule)
     if str(m.test) in ctx.worse and direction in _WORSE_WHEN:
         direction = _WORSE_WHEN[direction]
         method += f", reported as {direction} because higher values of this score are worse"
-    if first_last_of:
+    extreme_tp = _extreme(ctx, parsed, start_id, stop_id) if first_last_of else None
+    if first_last_of > 2:
         method += f"; this compares the first and last of {first_last_of} reported time points"
+    if extreme_tp is not None:
+        extreme = parsed[extreme_tp].text
+        method += f", the most extreme value in between being {extreme} at {extreme_tp}"
     bridged = sorted(
         (tp for tp, cell in m.values.items()
          if cell is None and ctx.rank[start_id] < ctx.rank[tp] < ctx.rank[stop_id]),
@@ -132,6 +153,12 @@ def _effect(
     if bridged:
         method += f"; the pair bridges the missing value(s) at {', '.join(bridged)}"
     reference = parse_range(m.reference) if m.reference else None
+    status_before = reference_status(before, reference)
+    status_after = reference_status(after, reference)
+    course = range_course(before, after, status_before, status_after, direction,
+                          has_range=reference is not None)
+    if course is not None:
+        method += f"; {explain_course(course, m.reference)}"
     concomitant = tuple(
         e.id for e in ctx.patient.exposures
         if e.id != index.id and _active(ctx, e, start, stop)
@@ -145,12 +172,36 @@ def _effect(
         direction=direction,
         before=before,
         after=after,
-        status_before=reference_status(before, reference),
-        status_after=reference_status(after, reference),
+        status_before=status_before,
+        status_after=status_after,
         relative_change=relative_change(before, after),
         method=method[0].upper() + method[1:] + ".",
         concomitant=concomitant,
+        rule=rule,
+        range_course=course,
+        patient_level=bool(first_last_of),
+        extreme=parsed[extreme_tp] if extreme_tp else None,
+        extreme_tp=extreme_tp,
     )
+
+
+def _extreme(
+    ctx: _Patient, parsed: dict[str, ReportedValue], start: str, stop: str
+) -> str | None:
+    """The time point strictly between ``start`` and ``stop`` whose exact value lies furthest
+    outside the span of the two ends, or ``None`` when every value in between lies within it."""
+    ends = [parsed[start].number, parsed[stop].number]
+    if any(v is None for v in ends) or parsed[start].kind == "qualitative":
+        return None
+    lo, hi = min(ends), max(ends)  # type: ignore[type-var]
+    best: tuple[Decimal, str] | None = None
+    for tp, v in parsed.items():
+        if not ctx.rank[start] < ctx.rank[tp] < ctx.rank[stop] or v.number is None:
+            continue
+        beyond = max(v.number - hi, lo - v.number)  # type: ignore[operator]
+        if beyond > 0 and (best is None or beyond > best[0]):
+            best = (beyond, tp)
+    return best[1] if best else None
 
 
 def _active(ctx: _Patient, exposure: Exposure, start: TimePoint, stop: TimePoint) -> bool:

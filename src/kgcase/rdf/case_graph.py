@@ -42,7 +42,14 @@ _DIRECTION = {
 }
 _STATUS = {"normal": K.Normal, "abnormal": K.Abnormal}
 _QUALITATIVE = {"positive": K.Positive, "negative": K.Negative}
-_ARROW = {"increased": "↑", "decreased": "↓", "unchanged": "=", "indeterminate": "?"}
+_COURSE = {
+    "moved out of range": K.MovedOutOfRange,
+    "moved back into range": K.MovedIntoRange,
+    "changed within range": K.ChangedWithinRange,
+    "stayed within range": K.StayedWithinRange,
+    "stayed outside range": K.StayedOutsideRange,
+    "stayed beyond the reporting limit": K.StayedBeyondLimit,
+}
 
 
 class CaseGraphBuilder:
@@ -54,6 +61,7 @@ class CaseGraphBuilder:
         self.base = base
         self.triples: list[Triple] = []
         self._evidence: set[URIRef] = set()
+        self._windows: dict[tuple[str, str, str], list[DerivedEffect]] = {}
         self.case_iri = self.iri("case", case.id)
 
     # -- helpers ---------------------------------------------------------------------------
@@ -140,6 +148,10 @@ class CaseGraphBuilder:
         self.add(self.case_iri, K.isSynthetic, Literal(c.synthetic))
         for p in c.patients:
             self.patient(p)
+        derived = list(derived)
+        for effect in derived:
+            key = (effect.patient_id, effect.exposure_id, effect.measurement_id)
+            self._windows.setdefault(key, []).append(effect)
         for effect in derived:
             self.derived_effect(effect)
         for claim in c.claims:
@@ -348,12 +360,13 @@ class CaseGraphBuilder:
         patient = next(p for p in self.case.patients if p.id == d.patient_id)
         m = next(x for x in patient.measurements if x.id == d.measurement_id)
         iri = sub("derived", d.measurement_id, f"{d.from_tp}-{d.to_tp}")
-        arrow = _ARROW.get(d.direction, d.direction)
+        verdict = d.direction + (f", {d.range_course}" if d.range_course else "")
+        # An arrow, never "=": the values are printed as they are, unequal or not.
         self.node(
             iri,
             K.DerivedEffect,
             f"{self.label_of(_drug_of(patient, d.exposure_id))} → {self.label_of(m.test)}: "
-            f"{d.direction} {d.before.text} {arrow} {d.after.text} "
+            f"{verdict}, {d.before.text} → {d.after.text} "
             f"({d.from_tp}→{d.to_tp}, {patient.label})",
         )
         self.triples.append((iri, RDF.type, K.ObservedEffect))
@@ -361,11 +374,16 @@ class CaseGraphBuilder:
         self.add(iri, K.effectInPatient, self.patient_iri(d.patient_id))
         self.add(iri, K.affects, URIRef(m.test))
         self.add(iri, K.hasDirection, _DIRECTION[d.direction])
+        self.add(iri, K.hasRangeCourse, _COURSE.get(d.range_course or ""))
         self.add(iri, K.fromTimePoint, sub("time", d.from_tp))
         self.add(iri, K.toTimePoint, sub("time", d.to_tp))
         self.add(iri, K.valueBefore, d.before.text)
         self.add(iri, K.valueAfter, d.after.text)
         self.add(iri, K.relativeChange, d.relative_change)
+        if d.rule is not None:
+            self.add(iri, K.changeRule, d.rule.rule)
+            self.add(iri, K.changeThreshold, d.rule.threshold)
+            self.add(iri, K.thresholdSource, d.rule.source)
         method = d.method
         if d.concomitant:
             method += f" Concomitant exposures over the window: {', '.join(d.concomitant)}."
@@ -374,6 +392,27 @@ class CaseGraphBuilder:
             source = sub("measurement", d.measurement_id, tp)
             self.add(iri, K.basedOnMeasurement, source)
             self.add(iri, PROV.wasDerivedFrom, source)
+        if d.patient_level:
+            self.patient_level(d, iri, patient, m.test)
+
+    def patient_level(self, d: DerivedEffect, iri: URIRef, patient: Patient, test: str) -> None:
+        """Mark the first → last effect as the patient's one observation of this target under
+        this exposure: it links the pairwise windows and the authors' statements on the same
+        patient, exposure and target, and keeps their evidence."""
+        self.triples.append((iri, RDF.type, K.PatientLevelEffect))
+        if d.extreme_tp is not None:
+            self.add(iri, K.extremeMeasurement,
+                     self.patient_iri(d.patient_id, "measurement", d.measurement_id,
+                                      d.extreme_tp))
+        for w in self._windows.get((d.patient_id, d.exposure_id, d.measurement_id), ()):
+            if w is not d:
+                self.add(iri, K.summarisesObservation, self.patient_iri(
+                    d.patient_id, "derived", d.measurement_id, f"{w.from_tp}-{w.to_tp}"))
+        for stated in patient.effects:
+            if stated.exposure == d.exposure_id and stated.target == test:
+                self.add(iri, K.summarisesObservation,
+                         self.patient_iri(d.patient_id, "effect", stated.id))
+                self.evidence(iri, stated.source)
 
 
 def _ref(value: str | None) -> URIRef | None:

@@ -1,8 +1,9 @@
 """Value series of one lab test over a patient's time points, drawn to match a trend.
 
 Each series is built so that its first → last change is what the trend says under the rules
-of :mod:`kgcase.derive` (20 % for numbers, censored values as intervals, one doubling dilution
-for titres), which makes the trend the ground truth of the series.
+of :mod:`kgcase.derive` (each test's reference change value, or the 20 % fallback, for numbers;
+censored values as intervals; one doubling dilution for titres; a change of activity category
+for scores), which makes the trend the ground truth of the series.
 """
 
 from __future__ import annotations
@@ -26,14 +27,21 @@ def numbers(r: random.Random, t: LabTest, trend: str,
     """Exact and censored numbers whose first → last change is decided by the trend.
 
     A rise multiplies the baseline by ``t.up``, a fall by ``t.down``; both stay clear of the
-    20 % rule after rounding. A flat series stays within ±5 % (a flat CRP may instead sit below
-    the detection limit throughout, which compares as indeterminate).
+    test's reference change value (``kgcase/derive/variation.tsv``) after rounding. A flat
+    series stays within ±5 % (a flat CRP may instead sit below the detection limit throughout,
+    which compares as indeterminate). A score rises from low activity (or less) to high
+    activity, falls the other way, or stays within ±5 % inside the high activity band, so that
+    its activity category decides as the trend says.
     """
     unit = 10.0 ** -t.dec
     if trend == "flat" and t.floor is not None and r.random() < 0.4:
         return [f"<{_fmt(t.floor, 3)}"] * len(months), "indeterminate"
     mid = t.lo + (t.hi - t.lo) / 2
-    if trend == "up":
+    if t.unit == "{score}":
+        low, high = r.uniform(0.3, 2.3), r.uniform(9.5, 26.0)
+        start, ratio = {"up": (low, high / low), "down": (high, low / high)}.get(
+            trend, (r.uniform(10.0, 24.0), 1.0))
+    elif trend == "up":
         start, ratio = r.uniform(t.lo, mid), r.uniform(*t.up)
     elif trend == "down":
         start, ratio = r.uniform(mid, t.hi), r.uniform(*t.down)

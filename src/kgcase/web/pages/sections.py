@@ -42,6 +42,7 @@ class Effect:
     after: str | None
     certainty: str | None
     sources: list[Source] = field(default_factory=list)
+    course: str | None = None  # where the values went against the reference range
 
 
 @dataclass
@@ -187,7 +188,7 @@ def _effect(row: Row) -> Effect:
         patient=node_ref(row["patient"], row.get("pl")),
         report=node_ref(row["case"], row.get("cl")) if "case" in row else None,
         window=window, window_detail=detail, before=_v(row, "before"),
-        after=_v(row, "after"), certainty=_v(row, "certl"))
+        after=_v(row, "after"), certainty=_v(row, "certl"), course=_v(row, "coursel"))
 
 
 #: One effect summary: target, direction, kind, effects, patients, case reports.

@@ -152,6 +152,9 @@ _EFFECT_DETAILS = f"""
   OPTIONAL {{ ?effect {_k("fromTimePoint")} ?from }}
   OPTIONAL {{ ?effect {_k("toTimePoint")} ?to }}
   OPTIONAL {{ ?effect {_k("hasCertainty")} ?cert }}
+  OPTIONAL {{ ?effect {_k("hasRangeCourse")} ?course }}
+  BIND(COALESCE(?course, {ABSENT}) AS ?courseNode)
+  OPTIONAL {{ ?courseNode rdfs:label ?coursel }}
   BIND(COALESCE(?case, {ABSENT}) AS ?caseNode)
   BIND(COALESCE(?from, {ABSENT}) AS ?fromNode)
   BIND(COALESCE(?to, {ABSENT}) AS ?toNode)
@@ -178,7 +181,8 @@ _EFFECT_DETAILS = f"""
   BIND(IF(BOUND(?evIn), ?ev0, ?none) AS ?ev)
 """
 _EFFECT_VARS = ("?effect ?kind ?d ?dl ?t ?tl ?dir ?dirl ?patient ?pl ?case ?cl ?from ?froml ?fromm "
-                "?to ?tol ?tom ?before ?after ?certl ?ev ?quote ?section ?table ?row ?col ?printed")
+                "?to ?tol ?tom ?before ?after ?certl ?ev ?quote ?section ?table ?row ?col ?printed "
+                "?coursel")
 _AN_EFFECT = (f"?effect {_k('effectOfExposure')} ?exposure ; {_k('affects')} ?t ; "
               f"{_k('hasDirection')} ?dir ; {_k('effectInPatient')} ?patient . "
               f"?exposure {_k('exposureDrug')} ?d")
