@@ -114,3 +114,20 @@ def test_patient_level_window_keeps_the_extreme_value(seed_effects):
     assert e.extreme_tp == "M6" and "326 at M6" in e.method
     assert not seed_effects[("p2", "alat", "M0", "M6")].patient_level
     assert seed_effects[("p1", "u1rnp", "M0", "M6")].patient_level  # the only pair
+
+
+def test_an_uncertain_figure_is_marked_in_the_method(seed_effects):
+    e = seed_effects[("p1", "wcc", "M0", "M6")]
+    assert "the figure is probable for these patients" in e.method
+
+
+def test_derived_effect_labels_never_print_equals_between_values(terms):
+    from kgcase.rdf.case_graph import case_to_triples
+    from kgcase.vocab import RDFS
+
+    case = load_case(CASES / "cabrera-2016.yaml", terms).case
+    labels = [str(o) for s, p, o in case_to_triples(case, derive_effects(case), terms.labels)
+              if p == RDFS.label and "/derived/" in str(s)]
+    assert labels and not [x for x in labels if " = " in x]
+    wcc = next(x for x in labels if "6.17" in x and "7.17" in x)  # patient 2, unchanged
+    assert "6.17 → 7.17" in wcc

@@ -82,10 +82,12 @@ class ChangeRule:
         if self.rule == "rcv" and self.threshold is not None:
             cva = self.analytical
             origin = "" if self.cva is not None else " (0.5 × CVI: the report gives none)"
+            caveat = (f"; the figure is {self.certainty} for these patients: {self.note}"
+                      if self.certainty != "certain" and self.note else "")
             return (
                 f"reference change value {_pct(self.threshold)} for {self.label} "
                 f"(RCV = 2^0.5 · {Z} · sqrt(CVA² + CVI²), CVI {self.cvi} %, "
-                f"CVA {cva} %{origin}; CVI from {self.source})"
+                f"CVA {cva} %{origin}; CVI from {self.source}{caveat})"
             )
         if self.rule == "fallback":
             return (
