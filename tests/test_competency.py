@@ -55,7 +55,7 @@ def test_drugs_raising_lab_value(store):
     derived = {(r["valueBefore"], r["valueAfter"]) for r in rows if r["kind"] == "derived"}
     assert derived == {("30", "85"), ("85", ">97"), ("30", ">97")}
     stated = [r for r in rows if r["kind"] == "stated"]
-    assert len(stated) == 2
+    assert len(stated) == 1
     assert any("dsDNA" in r["source"] and "Case reports" in r["source"] for r in stated)
     cells = next(r for r in rows if (r.get("valueBefore"), r.get("valueAfter")) == ("30", "85"))
     assert "dsDNA Ab RIA (Farr assay >7 UI/mL)" in cells["source"]
@@ -108,6 +108,25 @@ def test_effect_profile_of_drug(store):
 def test_drugs_raising_lab_value_patient2_not_raised(store):
     rows = run(store, "drugs_raising_lab_value", test="KGCASE:0000149")
     assert not [r for r in rows if r["patientLabel"].startswith("Patient 2")]  # 7.4 → 7.1 → 7
+
+
+def test_stated_effects_are_not_duplicated_and_keep_every_sentence(store):
+    rows = run(store, "drugs_raising_lab_value", test="KGCASE:0000149")
+    stated = [r for r in rows if r["kind"] == "stated"]
+    assert len(stated) == 1  # one effect, stated in the case report and in the discussion
+    assert "Case reports" in stated[0]["source"] and "Discussion" in stated[0]["source"]
+    hepatitis = [r for r in run(store, "effects_of_drug")
+                 if r["target"] == HEPATITIS and r["kind"] == "stated"]
+    assert len(hepatitis) == 1 and "Discussion" in hepatitis[0]["source"]
+
+
+def test_patient_level_effect_keeps_the_stated_evidence(store):
+    rows = run(store, "drugs_raising_lab_value", test="KGCASE:0000149")
+    level = [r for r in rows if r["level"] == "patient" and r["kind"] == "derived"]
+    assert [(r["valueBefore"], r["valueAfter"]) for r in level] == [("30", ">97")]
+    source = level[0]["source"]
+    assert "Patient 1, TCZ treatment M12: >97" in source  # the table cells
+    assert "Case reports" in source and "Discussion" in source  # and the authors' sentences
 
 
 def test_effects_of_drug(store):
@@ -183,6 +202,7 @@ def test_overlap_components(store):
     rows = run(store, "overlap_components")
     from_case = {r["component"] for r in rows if r["basis"].startswith("diagnosis")}
     assert from_case == {JDM, SYSTEMIC_SCLEROSIS, SLE}
+    assert "disease" not in {r["componentLabel"] for r in rows}  # no generic "disease" row
     rows = run(store, "overlap_components", disease="MONDO:0005854")  # MCTD
     from_ontology = {r["component"] for r in rows if r["basis"].startswith("ontology")}
     assert {SLE, SYSTEMIC_SCLEROSIS} <= from_ontology

@@ -131,3 +131,15 @@ def test_derived_effect_labels_never_print_equals_between_values(terms):
     assert labels and not [x for x in labels if " = " in x]
     wcc = next(x for x in labels if "6.17" in x and "7.17" in x)  # patient 2, unchanged
     assert "6.17 → 7.17" in wcc
+
+
+def test_cryoglobulin_label_is_not_garbled(terms):
+    from kgcase.rdf.case_graph import case_to_triples
+    from kgcase.vocab import RDFS
+
+    case = load_case(CASES / "cabrera-2016.yaml", terms).case
+    labels = [str(o) for s, p, o in case_to_triples(case, derive_effects(case), terms.labels)
+              if p == RDFS.label and str(s).endswith("/derived/cryoglobulin/M0-M6")
+              and "/p1/" in str(s)]
+    assert labels == ["tocilizumab → cryoglobulin test: appeared, − → + (type III) "
+                      "(M0→M6, Patient 1)"]

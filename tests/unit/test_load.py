@@ -87,7 +87,7 @@ def test_load_reports_defect_with_location(terms, tmp_path, old, new, field, wor
 def test_load_duplicate_id_points_at_the_second_entry(terms, tmp_path):
     block = (
         "      - id: rise\n        exposure: tcz\n        target: KGCASE:0000149\n"
-        "        direction: increased\n"
+        "        direction: appeared\n"
         '        source: {section: Case, quote: "Her anti-dsDNA antibodies rose"}\n'
     )
     path, line = _variant(tmp_path, "      - id: rise\n", block + "      - id: rise\n")
@@ -95,6 +95,30 @@ def test_load_duplicate_id_points_at_the_second_entry(terms, tmp_path):
     assert problem.field == "patients[0].effects[1].id"
     assert "duplicate id 'rise'" in problem.message and problem.hint
     assert problem.line == line + 5  # the second `- id: rise`
+
+
+def test_load_refuses_an_effect_stated_twice_and_takes_further_sentences(terms, tmp_path):
+    again = (
+        "      - id: rise-again\n        exposure: tcz\n        target: KGCASE:0000149\n"
+        "        direction: increased\n"
+        '        source: {section: Case, quote: "Her anti-dsDNA antibodies rose"}\n'
+    )
+    path, _ = _variant(tmp_path, "    effects:\n", "    effects:\n" + again)
+    (problem,) = _problems(path, terms)
+    assert problem.field == "patients[0].effects[1]"
+    assert "states again what effect 'rise-again' states" in problem.message
+    assert "also:" in problem.hint
+    also = ('        source: {section: Case, quote: "Her anti-dsDNA antibodies rose under '
+            'treatment."}\n        also:\n          - {section: Case, quote: "%s"}\n')
+    path, _ = _variant(tmp_path, '        source: {section: Case, quote: "Her anti-dsDNA '
+                       'antibodies rose under treatment."}\n',
+                       also % "received tocilizumab every four weeks")
+    effect = load_case(path, terms).case.patients[0].effects[0]
+    assert [s.quote for s in effect.also] == ["received tocilizumab every four weeks"]
+    path, _ = _variant(tmp_path, '        source: {section: Case, quote: "Her anti-dsDNA '
+                       'antibodies rose under treatment."}\n', also % "never printed")
+    (problem,) = _problems(path, terms)
+    assert problem.field == "patients[0].effects[0].also[0].quote"
 
 
 def test_load_missing_unit_points_at_the_measurement(terms, tmp_path):

@@ -145,7 +145,18 @@ def _check_ids_and_refs(case: Case, report: Any) -> None:
         for j, m in enumerate(p.measurements):
             for t in m.values:
                 tp((*base, "measurements", j, "values", t), t)
+        stated: dict[tuple[str, str, str], str] = {}
         for j, eff in enumerate(p.effects):
+            key = (eff.exposure, eff.target, eff.direction)
+            if key in stated:
+                report(
+                    (*base, "effects", j),
+                    f"effect {eff.id!r} states again what effect {stated[key]!r} states "
+                    f"({eff.direction} under {eff.exposure}) for this patient",
+                    "keep one effect and list this sentence under its 'also:' "
+                    "(see docs/case-format.md)",
+                )
+            stated.setdefault(key, eff.id)
             tp((*base, "effects", j, "from"), eff.from_)
             tp((*base, "effects", j, "to"), eff.to)
             if eff.exposure not in exposures:
@@ -257,7 +268,7 @@ def _check_sources(case: Case, path: Path, report: Any) -> None:
     for loc, src in _sources(case):
         if src.quote is not None and source is not None and not quote_found(src.quote, source):
             report(
-                (*loc, "source", "quote"),
+                (*loc, "quote"),
                 "quote not found in the source text",
                 "copy the sentence exactly; mark omissions with '…'",
             )
@@ -265,13 +276,13 @@ def _check_sources(case: Case, path: Path, report: Any) -> None:
             table = case.tables.get(src.table)
             if table is None:
                 report(
-                    (*loc, "source", "table"),
+                    (*loc, "table"),
                     f"unknown table {src.table!r}",
                     f"declare it under 'tables:' ({', '.join(case.tables) or 'none declared'})",
                 )
             elif src.row not in table.rows:
                 report(
-                    (*loc, "source", "row"),
+                    (*loc, "row"),
                     f"row {src.row!r} is not a row of {src.table}",
                     "use a row label listed in the table's 'rows'",
                 )
@@ -282,10 +293,12 @@ def _sources(case: Case) -> list[tuple[Loc, Any]]:
     for i, p in enumerate(case.patients):
         for key in ("diagnoses", "findings", "exposures", "measurements", "effects"):
             for j, item in enumerate(getattr(p, key)):
-                out.append((("patients", i, key, j), item.source))
+                out.append((("patients", i, key, j, "source"), item.source))
+                for k, more in enumerate(getattr(item, "also", ())):
+                    out.append((("patients", i, key, j, "also", k), more))
     for key in ("claims", "hypotheses"):
         for j, item in enumerate(getattr(case, key)):
-            out.append(((key, j), item.source))
+            out.append(((key, j, "source"), item.source))
     return out
 
 

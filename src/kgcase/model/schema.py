@@ -192,6 +192,7 @@ class StatedEffect(Curated):
     to: Id | None = None
     window_note: str | None = None
     source: Source
+    also: list[Source] = []  # further sentences stating the same effect of the same patient
 
     model_config = ConfigDict(populate_by_name=True)
 

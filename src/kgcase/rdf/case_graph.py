@@ -279,6 +279,8 @@ class CaseGraphBuilder:
             self.add(eiri, RDFS.comment, eff.window_note)
             self.curated(eiri, eff)
             self.evidence(eiri, eff.source)
+            for more in eff.also:
+                self.evidence(eiri, more)
 
     def exposure(self, p: Patient, e: Exposure) -> None:
         dose = f" {e.dose.value} {e.dose.unit}" if e.dose else ""
@@ -412,7 +414,8 @@ class CaseGraphBuilder:
             if stated.exposure == d.exposure_id and stated.target == test:
                 self.add(iri, K.summarisesObservation,
                          self.patient_iri(d.patient_id, "effect", stated.id))
-                self.evidence(iri, stated.source)
+                for src in (stated.source, *stated.also):
+                    self.evidence(iri, src)
 
 
 def _ref(value: str | None) -> URIRef | None:
