@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from kgcase.errors import CaseFileError, Problem
+from kgcase.model.certainty import check_certainty
 from kgcase.model.schema import Case
 from kgcase.model.terms import TermError, TermIndex
 from kgcase.model.yamlpos import Loc, dotted, line_for, load_yaml_with_lines
@@ -71,6 +72,7 @@ def load_case(path: Path, terms: TermIndex) -> LoadedCase:
 
     _check_ids_and_refs(case, report)
     _check_concerns(case, report)
+    check_certainty(case, report)
     _check_values(case, report)
     _check_sources(case, path, report)
     resolved = _resolve_terms(raw, terms, report)
@@ -173,16 +175,21 @@ def _check_concerns(case: Case, report: Any) -> None:
         for k, ref in enumerate(amb.concerns):
             parts = ref.split("/")
             patient = patients.get(parts[0])
-            ok = patient is not None and len(parts) <= 3
+            ok = patient is not None and (len(parts) <= 3 or (
+                len(parts) == 4 and parts[1] == "measurements"))
             if ok and len(parts) >= 2:
                 ok = parts[1] in collections
-                if ok and len(parts) == 3:
-                    ok = parts[2] in {x.id for x in getattr(patient, parts[1])}
+                if ok and len(parts) >= 3:
+                    items = {x.id: x for x in getattr(patient, parts[1])}
+                    ok = parts[2] in items
+                    if ok and len(parts) == 4:
+                        ok = items[parts[2]].values.get(parts[3]) is not None
             if not ok:
                 report(
                     ("ambiguities", i, "concerns", k),
                     f"{ref!r} names nothing in this case",
-                    "write patient[/collection[/id]], e.g. p1/exposures/tcz",
+                    "write patient[/collection[/id]], e.g. p1/exposures/tcz, or one reported "
+                    "cell as patient/measurements/id/time point, e.g. p1/measurements/ana/M12",
                 )
 
 

@@ -203,7 +203,7 @@ class CaseGraphBuilder:
             return [
                 self.iri("case", self.case.id, "patient", parts[0], "measurement", m.id, t)
                 for t, v in m.values.items()
-                if v is not None
+                if v is not None and (len(parts) < 4 or t == parts[3])
             ] or [self.patient_iri(parts[0])]
         kind = {
             "exposures": "exposure",

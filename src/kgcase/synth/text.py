@@ -144,9 +144,11 @@ def grouping_ambiguity(pid: str, slug: str) -> dict[str, Any]:
     return {"id": f"{pid}-diagnosis",
             "description": "The abstract groups the patient as pMCTD; the case description "
                            "names another disease.",
-            "resolution": "Both are kept; the pMCTD grouping is marked uncertain.",
+            "resolution": f"Both are kept; the case description's diagnosis ({slug}) stands, "
+                          "the pMCTD grouping is marked uncertain.",
             "certainty": "uncertain",
-            "concerns": [f"{pid}/diagnoses/{slug}", f"{pid}/diagnoses/pmctd-grouping"]}
+            # the uncertain resolution is the grouping: the named diagnosis does not rest on it
+            "concerns": [f"{pid}/diagnoses/pmctd-grouping"]}
 
 
 def interval_ambiguity(pid: str, key: str, dose: str, interval: str) -> dict[str, Any]:
@@ -161,7 +163,7 @@ def cell_ambiguity(pid: str, key: str, tp: str) -> dict[str, Any]:
     return {"id": f"{pid}-{key}-{tp}-cell",
             "description": f"A value is detached from the table; it is placed in the {tp} cell.",
             "resolution": "Placed by row order in the extracted table.",
-            "certainty": "probable", "concerns": [f"{pid}/measurements/{key}"]}
+            "certainty": "probable", "concerns": [f"{pid}/measurements/{key}/{tp}"]}
 
 
 def units_ambiguity(concerns: list[str]) -> dict[str, Any]:
