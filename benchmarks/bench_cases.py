@@ -50,8 +50,8 @@ print(len(paths), triples, time.process_time() - start)
 def _corpus(src: Path, work: Path, n: int, name: str) -> Path:
     out = work / name
     out.mkdir()
-    shutil.copy(ROOT / "cases" / "cabrera-2016.yaml", out)
-    shutil.copytree(ROOT / "cases" / "sources", out / "sources")
+    shutil.copy(src.parent / "cases" / "cabrera-2016.yaml", out)  # each tree's own seed
+    shutil.copytree(src.parent / "cases" / "sources", out / "sources")
     env = {**os.environ, "PYTHONPATH": str(src)}
     subprocess.run([sys.executable, "-m", "kgcase.cli", "synth", str(n), "--seed", "7",
                     "--out", str(out / "synthetic"), "--quiet"], check=True, env=env,

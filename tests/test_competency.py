@@ -244,3 +244,14 @@ def test_pathways_inhibited_by_drug(store):
     inferred = " | ".join(r.get("inferredAs", "") for r in rows)
     assert "IL-6 trans-signalling inhibitor" in inferred  # classified by HermiT
     assert "IL-6 classic signalling inhibitor" in inferred
+
+
+def test_values_not_reported(store):
+    rows = run(store, "values_not_reported")  # default: creatine kinase
+    assert {(r["patientLabel"][:9], r["timeLabel"][:3]) for r in rows} == {
+        ("Patient 1", "M0:"), ("Patient 1", "M6:"), ("Patient 1", "M12")}
+    assert all("No CK value is printed for patient 1" in r["note"] for r in rows)
+    assert {r["cellRow"] for r in rows} == {"CK (<200 U/L)"}
+    u1rnp = run(store, "values_not_reported", test="KGCASE:0000151")
+    assert [(r["patientLabel"][:9], r["timeLabel"][:3]) for r in u1rnp] == [("Patient 1", "M12")]
+    assert "M12 immunology block prints three values" in u1rnp[0]["explained"]

@@ -95,6 +95,7 @@ _TABLE: dict[str, tuple[int, TermKind, str]] = {
     "DrugExposureCount": (52, "class", "drug exposure count"),
     "RangeCourse": (68, "class", "reference range course"),
     "PatientLevelEffect": (69, "class", "patient-level effect"),
+    "ValueNotReported": (70, "class", "value not reported"),
     # --- domain classes -------------------------------------------------------------------
     "Tocilizumab": (100, "class", "tocilizumab"),
     "Etanercept": (101, "class", "etanercept"),
@@ -215,6 +216,7 @@ _TABLE: dict[str, tuple[int, TermKind, str]] = {
     "hasRangeCourse": (1250, "object", "has range course"),
     "extremeMeasurement": (1251, "object", "extreme measurement"),
     "summarisesObservation": (1252, "object", "summarises observation"),
+    "hasValueNotReported": (1253, "object", "has value not reported"),
     # --- data properties -------------------------------------------------------------------------
     "numericValue": (2001, "data", "numeric value"),
     "comparator": (2002, "data", "comparator"),

@@ -183,7 +183,7 @@ def _check_concerns(case: Case, report: Any) -> None:
                     items = {x.id: x for x in getattr(patient, parts[1])}
                     ok = parts[2] in items
                     if ok and len(parts) == 4:
-                        ok = items[parts[2]].values.get(parts[3]) is not None
+                        ok = parts[3] in items[parts[2]].values
             if not ok:
                 report(
                     ("ambiguities", i, "concerns", k),

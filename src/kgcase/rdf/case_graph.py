@@ -201,9 +201,10 @@ class CaseGraphBuilder:
         if parts[1] == "measurements":
             m = next(x for x in patient.measurements if x.id == parts[2])
             return [
-                self.iri("case", self.case.id, "patient", parts[0], "measurement", m.id, t)
+                self.iri("case", self.case.id, "patient", parts[0],
+                         "measurement" if v is not None else "missing", m.id, t)
                 for t, v in m.values.items()
-                if v is not None and (len(parts) < 4 or t == parts[3])
+                if len(parts) < 4 or t == parts[3]
             ] or [self.patient_iri(parts[0])]
         kind = {
             "exposures": "exposure",
@@ -342,6 +343,20 @@ class CaseGraphBuilder:
             if isinstance(cell, CellValue) and m.note:
                 self.add(miri, K.curatorNote, m.note)
             self.evidence(miri, m.source, column=columns.get(tp), printed=value.text)
+        for tp, cell in m.values.items():
+            if cell is None:
+                self.not_reported(p, m, tp, columns.get(tp))
+
+    def not_reported(self, p: Patient, m: Measurement, tp: str, column: str | None) -> None:
+        """A blank cell: recorded as a value not reported, with the note that explains it."""
+        iri = self.node(
+            self.patient_iri(p.id, "missing", m.id, tp), K.ValueNotReported,
+            f"{self.label_of(m.test)} at {tp}: not reported ({p.label})")
+        self.add(self.patient_iri(p.id), K.hasValueNotReported, iri)
+        self.add(iri, K.measuredEntity, URIRef(m.test))
+        self.add(iri, K.atTimePoint, self.patient_iri(p.id, "time", tp))
+        self.add(iri, K.curatorNote, m.note)
+        self.evidence(iri, m.source, column=column)
 
     def value(self, iri: URIRef, v: ReportedValue) -> None:
         self.add(iri, K.reportedValue, v.text)
