@@ -19,10 +19,11 @@ def get(url: str, **params) -> requests.Response:
 
 
 def counted(detail_rows: list[dict], row: dict) -> set[str]:
-    """The detail's distinct effects with the summary row's target, direction and kind (match)."""
-    return {d["effect"] for d in detail_rows
-            if (d["target"], d["direction"], d["kind"])
-            == (row["target"], row["directionLabel"], row["kind"])}
+    """The detail's observations with the summary row's target, direction and kind (match):
+    one per patient (level "patient"); the pairwise windows are detail, not counted."""
+    return {d["patient"] for d in detail_rows
+            if (d["target"], d["direction"], d["kind"], d["level"])
+            == (row["target"], row["directionLabel"], row["kind"], "patient")}
 
 
 def test_api_rows_link_to_the_effects_they_count(seed_server):
@@ -37,7 +38,7 @@ def test_api_rows_link_to_the_effects_they_count(seed_server):
         assert parse_qs(urlsplit(url).query) == {"drug": ["KGCASE:0000100"]}
         detail = get(url)
         assert detail.status_code == 200, detail.text
-        # the summary counts effects: as many distinct effects as the row's count
+        # the summary counts observations: as many patients' observations as its count
         assert len(counted(detail.json()["rows"], row)) == row["effects"], row
     # CSV keeps the query's columns only
     csv = get(seed_server.url + "/api/queries/drug_effect_summary", _format="csv").text

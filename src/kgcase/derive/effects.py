@@ -114,8 +114,9 @@ def _patient_effects(
             windows.append((series[0], series[-1], len(series)))
         elif len(series) == 2:
             windows = [(series[0], series[1], 2)]
+        rule = rule_for(str(m.test)) if ctx.rules else None
         for start, stop, first_last_of in windows:
-            effect = _effect(ctx, m, start, stop, parsed, first_last_of)
+            effect = _effect(ctx, m, start, stop, parsed, first_last_of, rule)
             if effect is not None:
                 yield effect
 
@@ -127,13 +128,13 @@ def _effect(
     stop_id: str,
     parsed: dict[str, ReportedValue],
     first_last_of: int,
+    rule: ChangeRule | None,
 ) -> DerivedEffect | None:
     start, stop = ctx.tps[start_id], ctx.tps[stop_id]
     before, after = parsed[start_id], parsed[stop_id]
     index = ctx.exposures.get(start.relative_to) if start.relative_to else None
     if index is None or not _active(ctx, index, start, stop):
         return None
-    rule = rule_for(str(m.test)) if ctx.rules else None
     direction, method = explain_comparison(before, after, min_relative_change=ctx.thr,
                                            rule=rule)
     if str(m.test) in ctx.worse and direction in _WORSE_WHEN:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from typing import Literal
 
@@ -65,7 +65,7 @@ class ChangeRule:
             return self.cva
         return None if self.cvi is None else self.cvi / 2
 
-    @property
+    @cached_property
     def threshold(self) -> Decimal | None:
         """The smallest relative change that counts (a fraction); ``None`` if not relative."""
         if self.rule == "fallback":
@@ -79,6 +79,10 @@ class ChangeRule:
 
     def describe(self) -> str:
         """One line: the rule, its numbers and where they come from."""
+        return self._description
+
+    @cached_property
+    def _description(self) -> str:
         if self.rule == "rcv" and self.threshold is not None:
             cva = self.analytical
             origin = "" if self.cva is not None else " (0.5 × CVI: the report gives none)"
@@ -126,6 +130,7 @@ def rules() -> dict[str, ChangeRule]:
     return out
 
 
+@cache
 def rule_for(test: str, label: str | None = None) -> ChangeRule:
     """The rule of a test IRI; a test missing from the table gets the documented fallback."""
     found = rules().get(str(test))
