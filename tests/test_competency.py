@@ -198,6 +198,26 @@ def test_treatments_before_and_with(store):
     assert ADALIMUMAB in uncertain and MYCOPHENOLATE in uncertain
 
 
+def test_treatments_before_and_with_tells_a_stop_from_a_previous_treatment(store):
+    rows = run(store, "treatments_before_and_with")
+    # "which drug was stopped when tocilizumab started?", without a certainty filter
+    stopped_at_start = {(r["patientLabel"][:9], r["other"]) for r in rows
+                        if r["phase"] == "before" and " stopped at M0 " in r.get("stopped", "")}
+    assert stopped_at_start == {("Patient 1", ETANERCEPT)}
+    eta = next(r for r in rows if (r["patientLabel"][:9], r["other"]) == ("Patient 1", ETANERCEPT))
+    assert eta["stopCertainty"] == "certain"
+    assert "etanercept was discontinued" in eta["stopSource"]
+    previous = {(r["patientLabel"][:9], r["other"]) for r in rows
+                if "unknown time at or before M0" in r.get("stopped", "")}
+    assert {("Patient 1", ADALIMUMAB), ("Patient 1", NSAID), ("Patient 2", MYCOPHENOLATE),
+            ("Patient 2", ETANERCEPT)} <= previous
+    index_quotes = store.select(
+        "PREFIX kg: <https://w3id.org/kgcase/> PREFIX prov: <http://www.w3.org/ns/prov#> "
+        "SELECT ?q WHERE { ?x kg:KGCASE_0001007 kg:KGCASE_0000100 ; prov:wasDerivedFrom ?e . "
+        "?e kg:KGCASE_0002033 ?q }")
+    assert index_quotes and not [r for r in index_quotes if "discontinued" in r["q"].value]
+
+
 def test_overlap_components(store):
     rows = run(store, "overlap_components")
     from_case = {r["component"] for r in rows if r["basis"].startswith("diagnosis")}

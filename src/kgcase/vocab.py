@@ -96,6 +96,7 @@ _TABLE: dict[str, tuple[int, TermKind, str]] = {
     "RangeCourse": (68, "class", "reference range course"),
     "PatientLevelEffect": (69, "class", "patient-level effect"),
     "ValueNotReported": (70, "class", "value not reported"),
+    "ExposureStop": (71, "class", "exposure stop"),
     # --- domain classes -------------------------------------------------------------------
     "Tocilizumab": (100, "class", "tocilizumab"),
     "Etanercept": (101, "class", "etanercept"),
@@ -217,6 +218,9 @@ _TABLE: dict[str, tuple[int, TermKind, str]] = {
     "extremeMeasurement": (1251, "object", "extreme measurement"),
     "summarisesObservation": (1252, "object", "summarises observation"),
     "hasValueNotReported": (1253, "object", "has value not reported"),
+    "hasStop": (1254, "object", "has stop"),
+    "endsBefore": (1255, "object", "ends before"),
+    "notReportedTest": (1256, "object", "test not reported"),
     # --- data properties -------------------------------------------------------------------------
     "numericValue": (2001, "data", "numeric value"),
     "comparator": (2002, "data", "comparator"),
@@ -262,6 +266,7 @@ _TABLE: dict[str, tuple[int, TermKind, str]] = {
     "changeRule": (2250, "data", "change rule"),
     "changeThreshold": (2251, "data", "change threshold"),
     "thresholdSource": (2252, "data", "threshold source"),
+    "stopReason": (2253, "data", "stop reason"),
 }
 
 

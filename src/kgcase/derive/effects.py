@@ -209,12 +209,16 @@ def _active(ctx: _Patient, exposure: Exposure, start: TimePoint, stop: TimePoint
     """Started at or before ``start`` and not ended before ``stop`` (by months).
 
     No ``start`` means it began before the first time point; no ``end`` counts as active
-    only when the exposure is marked ``ongoing`` (otherwise its end is unknown).
+    only when the exposure is marked ``ongoing`` (otherwise its end is unknown). An
+    ``end_before`` stop may have come any time up to its point, so the exposure counts as
+    active only over windows that end strictly before it.
     """
     if exposure.start is not None and _months(ctx, exposure, exposure.start) > start.months:
         return False
     if exposure.end is not None:
         return _months(ctx, exposure, exposure.end) >= stop.months
+    if exposure.end_before is not None:  # stopped at an unknown time at or before it
+        return _months(ctx, exposure, exposure.end_before) > stop.months
     return exposure.ongoing or exposure.start is not None
 
 

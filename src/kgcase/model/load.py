@@ -135,6 +135,7 @@ def _check_ids_and_refs(case: Case, report: Any) -> None:
         for j, e in enumerate(p.exposures):
             tp((*base, "exposures", j, "start"), e.start)
             tp((*base, "exposures", j, "end"), e.end)
+            tp((*base, "exposures", j, "end_before"), e.end_before)
             for k, c in enumerate(e.concomitant):
                 if c not in exposures:
                     report(
@@ -303,6 +304,8 @@ def _sources(case: Case) -> list[tuple[Loc, Any]]:
                 out.append((("patients", i, key, j, "source"), item.source))
                 for k, more in enumerate(getattr(item, "also", ())):
                     out.append((("patients", i, key, j, "also", k), more))
+                if getattr(item, "end_source", None) is not None:
+                    out.append((("patients", i, key, j, "end_source"), item.end_source))
     for key in ("claims", "hypotheses"):
         for j, item in enumerate(getattr(case, key)):
             out.append(((key, j, "source"), item.source))

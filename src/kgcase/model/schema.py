@@ -135,8 +135,25 @@ class Exposure(Curated):
     indication: list[str] = []
     concomitant: list[Id] = []
     source: Source
+    # The stop, as its own event: at ``end``, or at an unknown time at or before ``end_before``
+    # (a previous treatment); with the sentence that states it, its certainty and its reason.
+    end_before: Id | None = None
+    end_source: Source | None = None
+    end_certainty: Certainty | None = None
+    end_reason: str | None = None
 
     _parse_dose = field_validator("dose", "interval", mode="before")(_quantity)
+
+    @model_validator(mode="after")
+    def _one_end(self) -> Exposure:
+        if self.end is not None and self.end_before is not None:
+            raise ValueError("give 'end' (stopped at that time point) or 'end_before' (stopped "
+                             "at an unknown time at or before it), not both")
+        stop = (self.end_source, self.end_certainty, self.end_reason)
+        if self.end is None and self.end_before is None and any(x is not None for x in stop):
+            raise ValueError("'end_source', 'end_certainty' and 'end_reason' describe a stop: "
+                             "give 'end' or 'end_before' too")
+        return self
 
 
 class CellValue(Curated):

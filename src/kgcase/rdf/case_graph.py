@@ -52,6 +52,13 @@ _COURSE = {
 }
 
 
+#: Literals already made, by (type, text): units, ranges, certainties, rules and their sources
+#: recur across the facts of a report and across reports, and an rdflib ``Literal`` is costly to
+#: make (about a fifth of the case graph's time). Cleared when full, so it stays bounded.
+_LITERALS: dict[tuple[type, str], Literal] = {}
+_LITERAL_CACHE_SIZE = 20_000
+
+
 class CaseGraphBuilder:
     """Accumulates the triples of one case; ``build()`` returns the graph."""
 
@@ -81,14 +88,22 @@ class CaseGraphBuilder:
             return
         if isinstance(o, (URIRef, Literal, BNode)):
             self.triples.append((s, p, o))
-        elif isinstance(o, bool):
-            self.triples.append((s, p, Literal(o)))
-        elif isinstance(o, Decimal):
-            self.triples.append((s, p, Literal(o, datatype=XSD.decimal)))
-        elif isinstance(o, int):
-            self.triples.append((s, p, Literal(o, datatype=XSD.integer)))
-        else:
-            self.triples.append((s, p, Literal(str(o))))
+            return
+        key = (type(o), str(o))  # str: Decimal("1.0") == Decimal("1.00") but prints apart
+        lit = _LITERALS.get(key)
+        if lit is None:
+            if isinstance(o, bool):
+                lit = Literal(o)
+            elif isinstance(o, Decimal):
+                lit = Literal(o, datatype=XSD.decimal)
+            elif isinstance(o, int):
+                lit = Literal(o, datatype=XSD.integer)
+            else:
+                lit = Literal(str(o))
+            if len(_LITERALS) >= _LITERAL_CACHE_SIZE:
+                _LITERALS.clear()
+            _LITERALS[key] = lit
+        self.triples.append((s, p, lit))
 
     def node(self, iri: URIRef, rdf_type: URIRef, label: str) -> URIRef:
         # No ``owl:NamedIndividual`` declaration: OWL 2 does not require one for an
@@ -305,12 +320,31 @@ class CaseGraphBuilder:
             self.add(eiri, K.startsAt, self.patient_iri(p.id, "time", e.start))
         if e.end:
             self.add(eiri, K.endsAt, self.patient_iri(p.id, "time", e.end))
+        if e.end_before:
+            self.add(eiri, K.endsBefore, self.patient_iri(p.id, "time", e.end_before))
+        if e.end or e.end_before:
+            self.stop(p, e, eiri)
         for ind in e.indication:
             self.add(eiri, K.hasIndication, URIRef(ind))
         for other in e.concomitant:
             self.add(eiri, K.concomitantWith, self.patient_iri(p.id, "exposure", other))
         self.curated(eiri, e)
         self.evidence(eiri, e.source)
+
+    def stop(self, p: Patient, e: Exposure, eiri: URIRef) -> None:
+        """The exposure's stop as an event: when (at, or at or before, a time point), with its
+        own sentence, certainty and reason (the exposure's when the report gives none)."""
+        when = f"at {e.end}" if e.end else f"at an unknown time at or before {e.end_before}"
+        siri = self.node(self.patient_iri(p.id, "exposure", e.id, "stop"), K.ExposureStop,
+                         f"{self.label_of(e.drug)} stopped {when} ({p.label})")
+        self.add(eiri, K.hasStop, siri)
+        if e.end:
+            self.add(siri, K.atTimePoint, self.patient_iri(p.id, "time", e.end))
+        else:
+            self.add(siri, K.endsBefore, self.patient_iri(p.id, "time", e.end_before or ""))
+        self.add(siri, K.stopReason, e.end_reason)
+        self.add(siri, K.hasCertainty, _CERTAINTY[e.end_certainty or e.certainty])
+        self.evidence(siri, e.end_source or e.source)
 
     def measurement(self, p: Patient, m: Measurement) -> None:
         columns = {t.id: t.column for t in p.time_points}
@@ -353,7 +387,7 @@ class CaseGraphBuilder:
             self.patient_iri(p.id, "missing", m.id, tp), K.ValueNotReported,
             f"{self.label_of(m.test)} at {tp}: not reported ({p.label})")
         self.add(self.patient_iri(p.id), K.hasValueNotReported, iri)
-        self.add(iri, K.measuredEntity, URIRef(m.test))
+        self.add(iri, K.notReportedTest, URIRef(m.test))
         self.add(iri, K.atTimePoint, self.patient_iri(p.id, "time", tp))
         self.add(iri, K.curatorNote, m.note)
         self.evidence(iri, m.source, column=column)

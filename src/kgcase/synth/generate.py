@@ -255,8 +255,9 @@ class _Gen:
             self.ambiguities.append(text.interval_ambiguity(pid, key, dose, interval))
         out = [index]
         for k in previous:
+            # the index drug's sentence states the stop ("… was initiated and X was stopped")
             item: dict[str, Any] = {"id": k, "drug": r.choice(DRUGS[k].names), "end": "M0",
-                                    "indication": [d.curie]}
+                                    "end_source": index["source"], "indication": [d.curie]}
             if r.random() < 0.3:
                 item["certainty"] = "probable"
                 item["note"] = "Listed only in the M0 (previous treatment) header of the table."
