@@ -9,6 +9,7 @@ import pytest
 
 from conftest import QUERIES
 from kgcase.queries import load_catalogue
+from kgcase.vocab import OBO
 from terms import (
     ADALIMUMAB,
     ANTI_DSDNA,
@@ -275,3 +276,47 @@ def test_values_not_reported(store):
     u1rnp = run(store, "values_not_reported", test="KGCASE:0000151")
     assert [(r["patientLabel"][:9], r["timeLabel"][:3]) for r in u1rnp] == [("Patient 1", "M12")]
     assert "M12 immunology block prints three values" in u1rnp[0]["explained"]
+
+
+CLAIM = "https://w3id.org/kgcase/case/cabrera-2016/claim/"
+
+
+def _objects(store, claim: str, prop: str = "KGCASE_0001028") -> set[str]:
+    rows = store.select(f"PREFIX kg: <https://w3id.org/kgcase/> "
+                        f"SELECT ?o WHERE {{ <{CLAIM}{claim}> kg:{prop} ?o }}")
+    return {r["o"].value for r in rows}
+
+
+def test_claims_keep_every_object_as_a_term(store):
+    assert _objects(store, "mctd-manifestations") == {RAYNAUD, POLYARTHRITIS,
+                                                      str(OBO.HP_0033028)}
+    assert str(OBO.HP_0001369) in _objects(store, "rnp-predicts-arthritis")  # arthritis
+    assert _objects(store, "tcz-sle-complement")  # complement fractions are a term now
+
+
+def test_approvals_are_drug_indication_region_facts(store):
+    rows = store.select(
+        "PREFIX kg: <https://w3id.org/kgcase/> "
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+        "SELECT ?drug ?indication ?region WHERE { ?claim kg:KGCASE_0001259 ?a . "
+        "?a kg:KGCASE_0001037 ?drug ; kg:KGCASE_0001038 ?i ; kg:KGCASE_0001257 ?r . "
+        "?i rdfs:label ?indication . ?r rdfs:label ?region }")
+    facts = {(r["indication"].value, r["region"].value) for r in rows}
+    assert {("polyarticular juvenile idiopathic arthritis", "Europe"),
+            ("polyarticular juvenile idiopathic arthritis", "North America"),
+            ("systemic juvenile idiopathic arthritis", "Europe"),
+            ("systemic juvenile idiopathic arthritis", "North America")} <= facts
+    assert {r["drug"].value for r in rows} == {TOCILIZUMAB}
+    assert len([f for f in facts if f[1] == "Japan"]) == 1  # Castleman disease
+
+
+def test_hypotheses_rest_on_claims_and_observations(store):
+    rows = store.select(
+        "PREFIX kg: <https://w3id.org/kgcase/> "
+        "SELECT ?h ?x WHERE { ?h a kg:KGCASE_0000011 ; kg:KGCASE_0001258 ?x }")
+    by = {}
+    for r in rows:
+        by.setdefault(r["h"].value.rsplit("/", 1)[-1], set()).add(r["x"].value)
+    assert len(by) == 4, by
+    assert CLAIM + "il6-mice" in by["il6-protective"]
+    assert any(x.endswith("/patient/p1/effect/dsdna-raised") for x in by["il6-protective"])

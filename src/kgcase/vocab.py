@@ -97,6 +97,8 @@ _TABLE: dict[str, tuple[int, TermKind, str]] = {
     "PatientLevelEffect": (69, "class", "patient-level effect"),
     "ValueNotReported": (70, "class", "value not reported"),
     "ExposureStop": (71, "class", "exposure stop"),
+    "Approval": (72, "class", "approval of a drug for an indication in a region"),
+    "GeographicRegion": (73, "class", "geographic region"),
     # --- domain classes -------------------------------------------------------------------
     "Tocilizumab": (100, "class", "tocilizumab"),
     "Etanercept": (101, "class", "etanercept"),
@@ -221,6 +223,9 @@ _TABLE: dict[str, tuple[int, TermKind, str]] = {
     "hasStop": (1254, "object", "has stop"),
     "endsBefore": (1255, "object", "ends before"),
     "notReportedTest": (1256, "object", "test not reported"),
+    "inRegion": (1257, "object", "in region"),
+    "restsOn": (1258, "object", "rests on"),
+    "hasApproval": (1259, "object", "has approval"),
     # --- data properties -------------------------------------------------------------------------
     "numericValue": (2001, "data", "numeric value"),
     "comparator": (2002, "data", "comparator"),

@@ -36,6 +36,8 @@ TERM_FIELDS: tuple[tuple[tuple[str, ...], str | None], ...] = (
     (("patients", "*", "effects", "*", "target"), None),
     (("claims", "*", "subject"), None),
     (("claims", "*", "object"), None),
+    (("claims", "*", "objects", "*"), None),
+    (("claims", "*", "regions", "*"), None),
     (("hypotheses", "*", "concerns", "*"), None),
 )
 _ELLIPSIS = re.compile(r"\s*(?:…|\.\.\.)\s*")
@@ -72,6 +74,7 @@ def load_case(path: Path, terms: TermIndex) -> LoadedCase:
 
     _check_ids_and_refs(case, report)
     _check_concerns(case, report)
+    _check_rests_on(case, report)
     check_certainty(case, report)
     _check_values(case, report)
     _check_sources(case, path, report)
@@ -166,6 +169,17 @@ def _check_ids_and_refs(case: Case, report: Any) -> None:
                 report(
                     (*base, "effects", j, "exposure"), f"unknown exposure {eff.exposure!r}", ex_hint
                 )
+
+
+def _check_rests_on(case: Case, report: Any) -> None:
+    """A hypothesis rests on claims of this case (by id) or effects (patient/effects/id)."""
+    claims = {c.id for c in case.claims}
+    effects = {f"{p.id}/effects/{e.id}" for p in case.patients for e in p.effects}
+    for i, h in enumerate(case.hypotheses):
+        for k, ref in enumerate(h.rests_on):
+            if ref not in claims and ref not in effects:
+                report(("hypotheses", i, "rests_on", k), f"{ref!r} names no claim or effect",
+                       "write a claim id of this case, or patient/effects/id")
 
 
 def _check_concerns(case: Case, report: Any) -> None:

@@ -234,17 +234,23 @@ class Claim(Curated):
     statement: str
     subject: str | None = None
     object: str | None = None
+    objects: list[str] = []  # further objects: a claim about several findings or diseases
     direction: Direction | None = None
     population: str | None = None
     region: str | None = None
+    regions: list[str] = []  # regions as terms (Europe, North America, Japan)
     references: list[str] = []
     source: Source
+
+    def all_objects(self) -> list[str]:
+        return [x for x in (self.object, *self.objects) if x]
 
 
 class HypothesisItem(Curated):
     id: Id
     statement: str
     concerns: list[str] = []
+    rests_on: list[str] = []  # ids of the claims, or patient/effects/id of the effects
     source: Source
 
 

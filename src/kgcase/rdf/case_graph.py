@@ -18,6 +18,7 @@ from kgcase.iris import doi_iri, mint
 from kgcase.model.schema import (
     Case,
     CellValue,
+    Claim,
     Curated,
     Exposure,
     Measurement,
@@ -175,10 +176,15 @@ class CaseGraphBuilder:
             if claim.kind == "approval":
                 self.triples.append((iri, RDF.type, K.LiteratureClaim))
                 self.add(iri, K.approvedDrug, _ref(claim.subject))
-                self.add(iri, K.approvedIndication, _ref(claim.object))
+                for indication in claim.all_objects():
+                    self.add(iri, K.approvedIndication, URIRef(indication))
+                self.approvals(iri, claim)
             self.add(iri, K.describedIn, self.case_iri)
             self.add(iri, K.claimSubject, _ref(claim.subject))
-            self.add(iri, K.claimObject, _ref(claim.object))
+            for obj in claim.all_objects():
+                self.add(iri, K.claimObject, URIRef(obj))
+            for region in claim.regions:
+                self.add(iri, K.inRegion, URIRef(region))
             self.add(iri, K.claimDirection, _DIRECTION.get(claim.direction or ""))
             self.add(iri, K.population, claim.population)
             self.add(iri, K.region, claim.region)
@@ -191,6 +197,10 @@ class CaseGraphBuilder:
             self.add(iri, K.describedIn, self.case_iri)
             for concern in h.concerns:
                 self.add(iri, K.hypothesisConcerns, URIRef(concern))
+            for ref in h.rests_on:
+                parts = ref.split("/")
+                self.add(iri, K.restsOn, self.patient_iri(parts[0], "effect", parts[2])
+                         if len(parts) == 3 else self.iri("case", c.id, "claim", ref))
             self.curated(iri, h)
             self.evidence(iri, h.source)
         for amb in c.ambiguities:
@@ -203,6 +213,22 @@ class CaseGraphBuilder:
                 for target in self.concern_iris(concern):
                     self.add(iri, K.concernsFact, target)
         return self.triples
+
+    def approvals(self, iri: URIRef, claim: Claim) -> None:
+        """One (drug, indication, region) fact per indication and region of an approval."""
+        for i, indication in enumerate(claim.all_objects()):
+            for j, region in enumerate(claim.regions or [None]):
+                where = f" in {self.label_of(region)}" if region else ""
+                a = self.node(
+                    self.iri("case", self.case.id, "claim", claim.id, f"approval-{i}-{j}"),
+                    K.Approval, f"{self.label_of(claim.subject or '')} approved for "
+                    f"{self.label_of(indication)}{where}")
+                self.add(iri, K.hasApproval, a)
+                self.add(a, K.approvedDrug, _ref(claim.subject))
+                self.add(a, K.approvedIndication, URIRef(indication))
+                self.add(a, K.inRegion, _ref(region))
+                self.curated(a, claim)
+                self.evidence(a, claim.source)
 
     def patient_iri(self, pid: str, *segments: str) -> URIRef:
         """The IRI of a patient, or of something under it (``exposure/tcz``)."""
