@@ -320,3 +320,14 @@ def test_hypotheses_rest_on_claims_and_observations(store):
     assert len(by) == 4, by
     assert CLAIM + "il6-mice" in by["il6-protective"]
     assert any(x.endswith("/patient/p1/effect/dsdna-raised") for x in by["il6-protective"])
+
+
+def test_type_iii_cryoglobulinaemia_is_a_term_not_free_text(store):
+    rows = store.select(
+        "PREFIX kg: <https://w3id.org/kgcase/> "
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+        "SELECT ?label ?c WHERE { ?p kg:KGCASE_0001002 ?d ; rdfs:label ?label . "
+        "?d kg:KGCASE_0001003 <http://purl.obolibrary.org/obo/MONDO_0019727> ; "
+        "kg:KGCASE_0001026 ?c }")
+    assert [(r["label"].value[:9], r["c"].value.rsplit("_", 1)[-1]) for r in rows] == [
+        ("Patient 1", "0000181")]  # probable: the report names no diagnosis
