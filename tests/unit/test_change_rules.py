@@ -143,3 +143,14 @@ def test_cryoglobulin_label_is_not_garbled(terms):
               and "/p1/" in str(s)]
     assert labels == ["tocilizumab → cryoglobulin test: appeared, − → + (type III) "
                       "(M0→M6, Patient 1)"]
+
+
+def test_a_cell_read_by_a_diagnosis_first_keeps_its_printed_value(terms):
+    from kgcase.rdf.case_graph import case_to_triples
+    from kgcase.vocab import PROV
+
+    case = load_case(CASES / "cabrera-2016.yaml", terms).case
+    triples = case_to_triples(case, derive_effects(case), terms.labels)
+    cell = "https://w3id.org/kgcase/case/cabrera-2016/table/table1/r18c2"  # cryo, P1 M6
+    assert [str(o) for s, p, o in triples if str(s) == cell and p == PROV.value] == [
+        "+ (type III)"]

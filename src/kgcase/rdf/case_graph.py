@@ -70,6 +70,7 @@ class CaseGraphBuilder:
         self.triples: list[Triple] = []
         self._evidence: set[URIRef] = set()
         self._windows: dict[tuple[str, str, str], list[DerivedEffect]] = {}
+        self._printed: set[URIRef] = set()
         self.case_iri = self.iri("case", case.id)
 
     # -- helpers ---------------------------------------------------------------------------
@@ -134,8 +135,12 @@ class CaseGraphBuilder:
                 self.add(ev, K.tableName, f"{src.table}: {table.caption}")
                 self.add(ev, K.tableRow, src.row)
                 self.add(ev, K.tableColumn, col)
-                self.add(ev, PROV.value, printed)
                 self.add(ev, PROV.wasQuotedFrom, self.case_iri)
+            if printed is not None and ev not in self._printed:
+                # the cell's printed value, even when a fact that does not print it (a
+                # diagnosis read from the cell) reached the cell first
+                self._printed.add(ev)
+                self.add(ev, PROV.value, printed)
         else:
             digest = hashlib.sha256(f"{src.section}|{src.quote}".encode()).hexdigest()[:12]
             ev = self.iri("case", self.case.id, "excerpt", digest)
