@@ -30,6 +30,7 @@ class Spark:
     dots: list[Dot]
     segments: list[tuple[float, float, float, float, bool]]
     text: str
+    span: str = ""  # the first and last values as printed: "30 → >97"
     width: int = WIDTH
     height: int = HEIGHT
 
@@ -70,4 +71,5 @@ def spark(readings: list[Reading], *, log: bool = False) -> Spark | None:
                 p.href) for p, y in zip(points, ys, strict=True)]
     segments = [(a.x, a.y, b.x, b.y, a.censored or b.censored)
                 for a, b in itertools.pairwise(dots)]
-    return Spark(dots, segments, "; ".join(d.title for d in dots))
+    return Spark(dots, segments, "; ".join(d.title for d in dots),
+                 f"{points[0].printed} → {points[-1].printed}")
