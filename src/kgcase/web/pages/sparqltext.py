@@ -31,8 +31,10 @@ EXPRESSION_PATH = EXPRESSION_LINK + "*"
 INCOMING_SAMPLE = 400
 #: Observed effects a drug or finding page lists; one more is read to tell that there are more
 #: (the page then says so, counts them all from the build's summaries, and links to the named
-#: query that lists them all). 5 000 made a drug page of 7.6 MB at 1 000 reports.
-EFFECT_ROWS = 500
+#: query that lists them all). 5 000 made a drug page of 7.6 MB at 1 000 reports; 500 kept the
+#: page of tocilizumab at 432 ms at 10 000 reports. The page's answer counts every effect (the
+#: build's page counts), and its downloads and the named query list them.
+EFFECT_ROWS = 100
 #: Stands in for an absent node so that the next OPTIONAL stays a one-pattern lookup per row
 #: (docs/sparql.md, "Writing a named query that scales"); it has no triples.
 ABSENT = "<urn:x-kgcase:absent>"
@@ -254,7 +256,7 @@ SELECT ?s ?patient ?m ?months ?tpl ?reported ?num ?titre ?cmp WHERE {{{{
 
 #: Literature claims, approvals and hypotheses a page lists; one more is read to tell that there
 #: are more (a drug named by a claim in each of 100 000 reports has tens of thousands).
-CLAIM_ROWS = 200
+CLAIM_ROWS = 50
 
 #: The first :data:`CLAIM_ROWS` literature claims, approvals and hypotheses that name a
 #: resource (a claim per role it gives the resource), with what the page shows of each: kept
