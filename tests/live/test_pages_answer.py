@@ -20,7 +20,7 @@ import requests
 
 from kgcase.pagecounts import COUNTS_FILE
 from live.conftest import LiveServer, run_server
-from terms import ANTI_DSDNA, POLYARTHRITIS, RAYNAUD, TOCILIZUMAB
+from terms import ALAT, ANTI_DSDNA, POLYARTHRITIS, RAYNAUD, TOCILIZUMAB
 
 pytestmark = pytest.mark.live
 IL6_PATHWAY_INHIBITOR = "https://w3id.org/kgcase/KGCASE_0000040"
@@ -76,6 +76,9 @@ def test_answer_counts_tocilizumab_in_patients_and_reports(seed_server):
     dsdna = {d["direction"]["label"]: d["patients"] for d in lines[ANTI_DSDNA]["directions"]}
     assert dsdna["increased"] == 1 and lines[ANTI_DSDNA]["patients"] == 2
     assert lines[RAYNAUD]["reports"] == 1
+    # what the authors stated (arthritis) leads; what was derived from values (ALT) follows
+    order = [line["other"]["iri"] for line in answer["lines"]]
+    assert order.index(POLYARTHRITIS) < order.index(ALAT)
 
 
 @pytest.mark.parametrize("drug", [TOCILIZUMAB, IL6_PATHWAY_INHIBITOR])

@@ -133,11 +133,13 @@ def _labels(iris: set[str]) -> dict[str, str]:
     return found
 
 
-def answer(subject: str, role: str, anchors: dict[str, str] | None = None) -> Answer | None:
+def answer(subject: str, role: str, anchors: dict[str, str] | None = None,
+           stated: set[str] | None = None) -> Answer | None:
     """The answer of ``subject``'s page (``None`` when no effect involves it), with its uses.
 
-    Lines are ordered by patients, most first; ``anchors``: other side → the anchor of its
-    listed observations."""
+    Lines of the ``stated`` other sides (those with an effect in the authors' words) come
+    first, then by patients, most first; ``anchors``: other side → the anchor of its listed
+    observations."""
     counts, stored = effect_counts(subject, role)
     uses = use_lines(subject)
     total = next((c for c in counts if c.other == ALL and c.direction == ALL), None)
@@ -160,7 +162,9 @@ def answer(subject: str, role: str, anchors: dict[str, str] | None = None) -> An
             line.patients, line.reports = c.patients, c.reports
     for line in by_other.values():
         line.directions.sort(key=lambda d: (-d.patients, d.direction.label))
-    lines = sorted(by_other.values(), key=lambda x: (-x.patients, x.other.label.lower()))
+    first = stated or set()
+    lines = sorted(by_other.values(), key=lambda x: (x.other.iri not in first, -x.patients,
+                                                     x.other.label.lower()))
     return Answer(role, total.patients if total else 0, total.reports if total else 0, lines,
                   uses, stored)
 

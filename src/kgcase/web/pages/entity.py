@@ -182,7 +182,8 @@ def add_sections(entity: Entity, rows: dict[str, list[Row]]) -> None:
     fx = entity.sections.get("effects")
     if fx is not None or "class" in entity.kinds:
         anchors = {g.target.iri: g.anchor for g in fx.groups} if fx and mode == "drug" else {}
-        summary = answer(entity.iri, mode, anchors)
+        stated = {t.target.iri for t in fx.tallies if t.stated} if fx and mode == "drug" else set()
+        summary = answer(entity.iri, mode, anchors, stated)
         if summary is not None:
             entity.sections["answer"] = summary
     if fx is not None and fx.rows:
