@@ -44,6 +44,7 @@ from kgcase.answers.table import ANSWERS_FILE, AnswerWriter
 from kgcase.errors import CaseFileError, Problem, QueryFileError
 from kgcase.iris import case_graph_iri, inferred_graph_iri, ontology_graph_iri, summary_graph_iri
 from kgcase.links import LINKS_FILE, LinkCounts, add_links, count_links, write_links
+from kgcase.pagecounts import COUNTS_FILE, write_counts
 from kgcase.pipeline import (
     CACHE_FORMAT,
     Batch,
@@ -182,6 +183,7 @@ def build(inputs: BuildInputs, *, log: Callable[[str], None] = print) -> Release
             count_links(((q.subject, q.predicate, q.object) for q in quads), inferred=False,
                         into=links)
             write_links(target / LINKS_FILE, links, labels)
+            write_counts(store, target / COUNTS_FILE)  # patients and reports, for the pages
         if answers is not None:
             with _stage(stages, "answers"):
                 for plan in prepared.answer_plans:

@@ -39,9 +39,14 @@ def test_pages_home_search_pick_drug_and_read_its_effects(pages_server, page, sh
     expect(page.locator("h1")).to_have_text("tocilizumab")
     expect(page.locator("#iri")).to_have_text(TOCILIZUMAB)
 
-    # the observed-effects table: anti-dsDNA increased in patient 1, with its table cells
-    group = page.locator("h4.group", has_text="anti-dsDNA antibody test")
-    table = page.locator(f"#{group.get_attribute('id')} + .table-wrap table.effects-table")
+    # the observed-effects table: anti-dsDNA increased in patient 1, with its table cells;
+    # its group opens from the summary's link to its evidence
+    page.locator("section.answer li", has_text="anti-dsDNA antibody test").get_by_role(
+        "link", name=re.compile("evidence")).click()
+    group = page.locator("details.group-details", has=page.locator(
+        "h4.group", has_text="anti-dsDNA antibody test"))
+    expect(group).to_have_attribute("open", "")
+    table = group.locator(".table-wrap table.effects-table")
     rows = table.locator("tbody tr").filter(has_text="Patient 1").filter(
         has=page.locator("a.dir", has_text="increased")).filter(
         has=page.locator("a.cell", has_text="dsDNA Ab RIA (Farr assay >7 UI/mL)"))
@@ -57,6 +62,7 @@ def test_pages_home_search_pick_drug_and_read_its_effects(pages_server, page, sh
     expect(page.locator("section.claims h2")).to_have_text("Literature claims and hypotheses")
     group.evaluate("heading => heading.scrollIntoView()")
     shoot(page, "drug-effects", docs=True)
+    page.locator("details.tallies-details > summary").click()
     page.locator("#h-effects").evaluate("heading => heading.scrollIntoView()")
     shoot(page, "drug-tallies", docs=True)
     no_problems(page)

@@ -34,6 +34,7 @@ from kgcase.answers.table import AnswerRequest, AnswerTables
 from kgcase.config import Settings
 from kgcase.errors import StoreUnavailableError
 from kgcase.links import StoredLinks
+from kgcase.pagecounts import StoredCounts
 from kgcase.store import Release, is_remote, release_dir
 from kgcase.store.embedded import CURRENT
 from kgcase.store.sparql_json import table_json_bytes
@@ -244,6 +245,7 @@ class QueryService:
         self.cache = ResultCache(settings.cache_entries, settings.cache_max_bytes)
         self.tables = PerRelease(AnswerTables.open)
         self.links = PerRelease(StoredLinks.open)
+        self.page_counts = PerRelease(StoredCounts.open)
         self._graphs: dict[str, list[str]] = {}
 
     def answer(self, plan: Plan, *, if_none_match: str | None = None) -> Answer:

@@ -7,6 +7,7 @@ The routing table is here; each page family lives in its own module:
 ``/search?q=``, ``/api/search?q=``        search page; autocomplete JSON (labels, synonyms)
 ``/api/docs``                             the API console (Swagger UI on the OpenAPI document)
 ``/api/complete``, ``/api/label``        the workbench's completion and hover (``complete.py``)
+``/api/sections/<name>.csv?iri=``         a page's section as CSV or JSON (``sectiondata.py``)
 ``/queries/<name>``                       a named query as a form, results as a table
 ``/editor``                               the SPARQL workbench (YASGUI), and a no-JS form
 ``/resource?iri=`` (``/resource.ttl?…``)  any IRI, content-negotiated (``entity.py``)
@@ -30,7 +31,8 @@ from werkzeug.routing import PathConverter
 
 from kgcase.errors import KgcaseError
 from kgcase.iris import ONTOLOGY_IRI
-from kgcase.web.pages import complete, console, documents, entity, home
+from kgcase.web.pages import complete, console, documents, entity, home, sectiondata
+from kgcase.web.pages.contents import answer_first, contents
 from kgcase.web.pages.model import base_iri
 from kgcase.web.pages.respond import handle_error
 from kgcase.web.resolve import RESERVED, check_base, href_for
@@ -66,7 +68,8 @@ def _server_timing(response: Response) -> Response:
 def _template_globals() -> dict[str, Any]:
     base = base_iri()
     return {"href": lambda iri, fmt=None: href_for(iri, base, fmt), "ontology_iri": ONTOLOGY_IRI,
-            "more_query": home.more_query, "predicate_query": home.predicate_query}
+            "more_query": home.more_query, "predicate_query": home.predicate_query,
+            "answer_first": answer_first, "contents": contents}
 
 
 bp.record_once(_setup)
@@ -79,6 +82,7 @@ bp.add_url_rule("/api/search", "search_api", home.search_api)
 bp.add_url_rule("/api/docs", "api_docs", console.api_docs)
 bp.add_url_rule("/api/complete", "complete_api", complete.complete_api)
 bp.add_url_rule("/api/label", "label_api", complete.label_api)
+bp.add_url_rule("/api/sections/<name>.<fmt>", "section_data", sectiondata.section_data)
 bp.add_url_rule("/queries/<name>", "named_query", home.named_query_page)
 bp.add_url_rule("/editor", "editor", home.editor_page)
 bp.add_url_rule("/context.jsonld", "jsonld_context", documents.jsonld_context)

@@ -18,10 +18,12 @@ from kgcase.errors import QueryParameterError, quoted
 from kgcase.web.errors import NotAcceptableError
 from kgcase.web.negotiate import ResultFormat, choose_format, media_types
 from kgcase.web.pages import sparqltext as Q
+from kgcase.web.pages.answer import answer
 from kgcase.web.pages.describe import CLAIM_LINKS, Entity, describe
 from kgcase.web.pages.documents import rdf_response
 from kgcase.web.pages.model import base_iri
 from kgcase.web.pages.patient import patient
+from kgcase.web.pages.patients import add_charts, patient_rows
 from kgcase.web.pages.respond import etag, html, json_twin, not_modified
 from kgcase.web.pages.runner import Row, iri, select
 from kgcase.web.pages.sections import case_report, claims, effects
@@ -170,12 +172,26 @@ def section_queries(kinds: list[str]) -> dict[str, str]:
 
 
 def add_sections(entity: Entity, rows: dict[str, list[Row]]) -> None:
-    """Drug effects, claims, patient charts and case-report extraction, as they apply."""
+    """The answer (counted in patients and reports) and a row per patient first, then drug
+    effects, claims, patient charts and case-report extraction, as they apply."""
+    mode = "drug" if "drug" in entity.kinds else "target"
     if "effects" in rows:
-        mode = "drug" if "drug" in entity.kinds else "target"
         found = effects(rows["effects"], mode, rows.get("effect summaries", []))
         if found.rows or mode == "drug":
             entity.sections["effects"] = found
+    fx = entity.sections.get("effects")
+    if fx is not None or "class" in entity.kinds:
+        anchors = {g.target.iri: g.anchor for g in fx.groups} if fx and mode == "drug" else {}
+        stated = {t.target.iri for t in fx.tallies if t.stated} if fx and mode == "drug" else set()
+        summary = answer(entity.iri, mode, anchors, stated)
+        if summary is not None:
+            entity.sections["answer"] = summary
+    if fx is not None and fx.rows:
+        listed = patient_rows(fx, mode)
+        summary = entity.sections.get("answer")
+        if mode == "target" and summary and any(u.noun == "measurement" for u in summary.uses):
+            add_charts(listed, entity.iri)
+        entity.sections["patients"] = listed
     if "claims" in rows:
         named = sum(i.count for i in entity.incoming if i.predicate.iri in CLAIM_LINKS)
         entity.sections["claims"] = claims(rows["claims"], named)

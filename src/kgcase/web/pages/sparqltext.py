@@ -8,6 +8,7 @@ every list that can grow with the graph has a ``LIMIT``.
 from __future__ import annotations
 
 from kgcase.iris import inferred_graph_iri
+from kgcase.pagecounts import USE_ROWS
 from kgcase.vocab import IAO_DEFINITION, OBOINOWL, K
 
 PREFIXES = """PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
@@ -30,8 +31,10 @@ EXPRESSION_PATH = EXPRESSION_LINK + "*"
 INCOMING_SAMPLE = 400
 #: Observed effects a drug or finding page lists; one more is read to tell that there are more
 #: (the page then says so, counts them all from the build's summaries, and links to the named
-#: query that lists them all). 5 000 made a drug page of 7.6 MB at 1 000 reports.
-EFFECT_ROWS = 500
+#: query that lists them all). 5 000 made a drug page of 7.6 MB at 1 000 reports; 500 kept the
+#: page of tocilizumab at 432 ms at 10 000 reports. The page's answer counts every effect (the
+#: build's page counts), and its downloads and the named query list them.
+EFFECT_ROWS = 100
 #: Stands in for an absent node so that the next OPTIONAL stays a one-pattern lookup per row
 #: (docs/sparql.md, "Writing a named query that scales"); it has no triples.
 ABSENT = "<urn:x-kgcase:absent>"
@@ -225,9 +228,39 @@ SELECT ?s ?d ?dl ?t ?tl ?dir ?dirl ?kind ?n ?np ?nc WHERE {{
   {_SUMMARY_LABELS}
 }}"""
 
+#: Each effect of a drug (or any subclass) as its target, direction, patient and report: what
+#: a page counts itself when the build did not (``kgcase.pagecounts``, whose rows these are).
+EFFECT_PATIENTS_OF_DRUG = PREFIXES + f"""
+SELECT ?s ?o ?dir ?patient ?case WHERE {{
+  ?d rdfs:subClassOf* ?s . {_AN_EFFECT} BIND(?t AS ?o)
+  OPTIONAL {{ ?patient {_k("describedIn")} ?case }}
+}}"""
+
+#: The same for the effects on a finding or test (or any subclass), by drug.
+EFFECT_PATIENTS_ON_TARGET = PREFIXES + f"""
+SELECT ?s ?o ?dir ?patient ?case WHERE {{
+  ?t rdfs:subClassOf* ?s . {_AN_EFFECT} BIND(?d AS ?o)
+  OPTIONAL {{ ?patient {_k("describedIn")} ?case }}
+}}"""
+
+#: The things of the case data that name a term, with their patients and reports.
+USES_OF = PREFIXES + USE_ROWS
+
+#: A test's values in a few patients (their ``VALUES`` block is added per page, of IRIs read
+#: from the store): a small chart per patient on the test's page.
+SERIES_OF_TEST = PREFIXES + f"""
+SELECT ?s ?patient ?m ?months ?tpl ?reported ?num ?titre ?cmp WHERE {{{{
+  {{values}}
+  ?patient {_k("hasMeasurement")} ?m . ?m {_k("measuredEntity")} ?s ; {_k("atTimePoint")} ?tp ;
+     {_k("reportedValue")} ?reported . ?tp {_k("monthsFromIndex")} ?months .
+  OPTIONAL {{{{ ?tp rdfs:label ?tpl }}}} OPTIONAL {{{{ ?m {_k("numericValue")} ?num }}}}
+  OPTIONAL {{{{ ?m {_k("titreDenominator")} ?titre }}}}
+  OPTIONAL {{{{ ?m {_k("comparator")} ?cmp }}}}
+}}}} LIMIT 2000"""
+
 #: Literature claims, approvals and hypotheses a page lists; one more is read to tell that there
 #: are more (a drug named by a claim in each of 100 000 reports has tens of thousands).
-CLAIM_ROWS = 200
+CLAIM_ROWS = 50
 
 #: The first :data:`CLAIM_ROWS` literature claims, approvals and hypotheses that name a
 #: resource (a claim per role it gives the resource), with what the page shows of each: kept
@@ -457,7 +490,8 @@ LABELS = PREFIXES + "SELECT ?s ?l WHERE {{ {values} ?s rdfs:label ?l }}"
 #: ``substitutions`` (the others): planned with the bound term, these stream the first rows
 #: from it. At 100 000 reports, the evidence of the effects on anti-dsDNA took 21.6 s with
 #: substitutions and 0.90 s with ``VALUES`` (docs/decisions.md, "How parameters are bound").
-VALUES_BOUND = frozenset({EFFECTS_OF_DRUG, EFFECTS_ON_TARGET})
+VALUES_BOUND = frozenset({EFFECTS_OF_DRUG, EFFECTS_ON_TARGET, EFFECT_PATIENTS_OF_DRUG,
+                          EFFECT_PATIENTS_ON_TARGET})
 
 #: Every page query, by name (a test runs each through the safety gate).
 ALL = {"RESOURCE": RESOURCE, "RESOURCE_UNCOUNTED": RESOURCE_UNCOUNTED, "USED": USED,
@@ -466,12 +500,15 @@ ALL = {"RESOURCE": RESOURCE, "RESOURCE_UNCOUNTED": RESOURCE_UNCOUNTED, "USED": U
        "EFFECTS_OF_DRUG": EFFECTS_OF_DRUG, "EFFECTS_ON_TARGET": EFFECTS_ON_TARGET,
        "EFFECT_SUMMARIES_OF_DRUG": EFFECT_SUMMARIES_OF_DRUG,
        "EFFECT_SUMMARIES_ON_TARGET": EFFECT_SUMMARIES_ON_TARGET,
+       "EFFECT_PATIENTS_OF_DRUG": EFFECT_PATIENTS_OF_DRUG,
+       "EFFECT_PATIENTS_ON_TARGET": EFFECT_PATIENTS_ON_TARGET, "USES_OF": USES_OF,
        "CLAIMS": CLAIMS, "PATIENT_TIMELINE": PATIENT_TIMELINE, "PATIENT_LABS": PATIENT_LABS,
        "CASE_REPORT": CASE_REPORT, "HOME": HOME, "SEARCH": SEARCH, "KIND": KIND,
        "COMPLETE_LABEL": COMPLETE_LABEL, "COMPLETE_IRI": COMPLETE_IRI, "LABEL_OF": LABEL_OF,
        "DESCRIPTION": DESCRIPTION, "ONTOLOGY_DOCUMENT": ONTOLOGY_DOCUMENT,
        "DESCRIPTION_QUADS": DESCRIPTION_QUADS, "GRAPH_DOCUMENT": GRAPH_DOCUMENT,
-       "LABELS": LABELS.format(values="VALUES ?s { <urn:x> }")}
+       "LABELS": LABELS.format(values="VALUES ?s { <urn:x> }"),
+       "SERIES_OF_TEST": SERIES_OF_TEST.format(values="VALUES ?patient { <urn:x> }")}
 SYNONYM_SCOPES = {
     str(OBOINOWL.hasExactSynonym): "exact",
     str(OBOINOWL.hasRelatedSynonym): "related",
