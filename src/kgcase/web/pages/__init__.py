@@ -30,7 +30,7 @@ from werkzeug.routing import PathConverter
 
 from kgcase.errors import KgcaseError
 from kgcase.iris import ONTOLOGY_IRI
-from kgcase.web.pages import complete, console, documents, entity, home
+from kgcase.web.pages import complete, console, documents, entity, home, sources, tree, units
 from kgcase.web.pages.model import base_iri
 from kgcase.web.pages.respond import handle_error
 from kgcase.web.resolve import RESERVED, check_base, href_for
@@ -70,6 +70,7 @@ def _template_globals() -> dict[str, Any]:
 
 
 bp.record_once(_setup)
+units.register(bp)
 bp.context_processor(_template_globals)
 bp.before_request(_start_timer)
 bp.after_request(_server_timing)
@@ -82,6 +83,9 @@ bp.add_url_rule("/api/label", "label_api", complete.label_api)
 bp.add_url_rule("/queries/<name>", "named_query", home.named_query_page)
 bp.add_url_rule("/editor", "editor", home.editor_page)
 bp.add_url_rule("/context.jsonld", "jsonld_context", documents.jsonld_context)
+bp.add_url_rule("/case/<case_id>/table/<name>", "source_table", sources.table_page)
+bp.add_url_rule("/case/<case_id>/text", "reading", sources.reading_page)
+bp.add_url_rule("/api/tree", "tree_api", tree.tree_api)
 bp.add_url_rule("/resource", "resource", entity.resource_by_iri)
 bp.add_url_rule("/resource.<ext>", "resource_format", entity.resource_by_iri)
 bp.add_url_rule("/<resource_path:path>", "resource_at_path", entity.resource_at_path)
