@@ -26,6 +26,7 @@ from kgcase.web.pages.respond import etag, html, json_twin, not_modified
 from kgcase.web.pages.runner import Row, iri, select
 from kgcase.web.pages.sections import case_report, claims, effects
 from kgcase.web.pages.sources import add_source_sections
+from kgcase.web.pages.tree import add_tree_section
 from kgcase.web.resolve import (
     HTML,
     NAMED_GRAPH_OFFERS,
@@ -185,6 +186,7 @@ def add_sections(entity: Entity, rows: dict[str, list[Row]]) -> None:
     if "case" in rows:
         entity.sections["case"] = case_report(entity, rows["case"])
     add_source_sections(entity)
+    add_tree_section(entity)
 
 
 _NAMES = {"html": "page", "turtle": "Turtle", "ntriples": "N-Triples", "rdfxml": "RDF/XML",

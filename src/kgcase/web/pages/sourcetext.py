@@ -12,14 +12,13 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import pairwise
 from pathlib import Path
 
 from kgcase.model.load import _ELLIPSIS, _LIGATURES
 
 _DASHES = re.compile(r"[‐‑‒–—−]")
+_HEADING = re.compile(r"[A-Z][A-Z ]{3,38}")
 _QUOTES = {"’": "'", "‘": "'", "“": '"', "”": '"'}
-_PARAGRAPH = re.compile(r"\n[ \t]*\n")
 
 
 @dataclass
@@ -79,9 +78,32 @@ def _spans(quote: str, comparable: str, where: list[int]) -> list[tuple[int, int
     return spans
 
 
-def _is_heading(text: str) -> bool:
-    first = text.strip().split("\n", 1)[0]
-    return first.isupper() and len(first) < 40
+def _blocks(text: str) -> list[tuple[int, int, bool]]:
+    """Paragraphs of extracted text as (start, end, is_heading): a blank line ends one, so does
+    a short line that ends a sentence (the last line of a printed paragraph); a short line in
+    capitals is a heading."""
+    lines, pos = [], 0
+    for line in text.splitlines(keepends=True):
+        lines.append((pos, pos + len(line), line.strip()))
+        pos += len(line)
+    widths = sorted(len(t) for _, _, t in lines if t)
+    typical = widths[len(widths) * 3 // 4] if widths else 0
+    out: list[tuple[int, int, bool]] = []
+    start = 0
+    for begin, end, stripped in lines:
+        heading = bool(_HEADING.fullmatch(stripped))
+        if heading or not stripped:
+            if begin > start:
+                out.append((start, begin, False))
+            if heading:
+                out.append((begin, end, True))
+            start = end
+        elif stripped[-1] in ".:?" and len(stripped) < typical * 0.7:
+            out.append((start, end, False))
+            start = end
+    if start < len(text):
+        out.append((start, len(text), False))
+    return out
 
 
 def mark(text: str, quotes: dict[str, str]) -> Marked:
@@ -99,19 +121,19 @@ def mark(text: str, quotes: dict[str, str]) -> Marked:
         for start, end in spans:
             for i in range(start, end):
                 cover[i].add(key)
-    bounds = [0, *(m.end() for m in _PARAGRAPH.finditer(text)), len(text)]
     paragraphs = []
-    for start, end in pairwise(bounds):
+    for start, end, heading in _blocks(text):
         segments: list[Segment] = []
         for i in range(start, end):
             marks = tuple(sorted(cover[i]))
+            ch = " " if text[i] == "\n" else text[i]
             if segments and segments[-1].marks == marks:
-                segments[-1].text += text[i]
+                segments[-1].text += ch
             else:
-                segments.append(Segment(text[i], marks))
-        if not "".join(s.text for s in segments).strip():
+                segments.append(Segment(ch, marks))
+        if not "".join(seg.text for seg in segments).strip():
             continue
-        para = Paragraph(len(paragraphs), segments, heading=_is_heading(text[start:end]))
+        para = Paragraph(len(paragraphs), segments, heading=heading)
         for key in para.marked:
             found.setdefault(key, []).append(para.index)
         paragraphs.append(para)
