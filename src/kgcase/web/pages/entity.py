@@ -22,6 +22,7 @@ from kgcase.web.pages.describe import CLAIM_LINKS, Entity, describe
 from kgcase.web.pages.documents import rdf_response
 from kgcase.web.pages.model import base_iri
 from kgcase.web.pages.patient import patient
+from kgcase.web.pages.rdfdoc import disposition
 from kgcase.web.pages.respond import etag, html, json_twin, not_modified
 from kgcase.web.pages.runner import Row, iri, select
 from kgcase.web.pages.sections import case_report, claims, effects
@@ -136,6 +137,7 @@ def serve(target: str, kind: Kind, key: str | None) -> Response:
     if fmt in (HTML, PAGE_JSON):
         context = page_context(target, kind)
         if fmt is PAGE_JSON:
+            headers["Content-Disposition"] = disposition(target, base, ".json")
             return json_twin(context["entity"], headers=headers)
         return html("entity.html", headers=headers, **context)
     return rdf_response(target, fmt, headers, ontology=kind.ontology, graph=kind.graph)

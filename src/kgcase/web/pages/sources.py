@@ -20,6 +20,7 @@ from kgcase.errors import quoted
 from kgcase.vocab import K
 from kgcase.web.pages.describe import Entity
 from kgcase.web.pages.model import Ref, base_iri, node_ref, ref
+from kgcase.web.pages.rdfdoc import disposition
 from kgcase.web.pages.respond import etag, html, json_twin, not_modified
 from kgcase.web.pages.runner import Row, iri, select
 from kgcase.web.pages.sourcetext import Marked, mark, source_text
@@ -184,6 +185,7 @@ def table_page(case_id: str, name: str) -> Response:
     if not_modified(headers["ETag"]):
         return Response(status=304, headers=headers)
     if fmt == "json":
+        headers["Content-Disposition"] = disposition(view.iri, base_iri(), ".json")
         return json_twin({"table": view, "rows": view.rows, "columns": view.columns,
                           "cells": [{"row": r, "column": c, **_cell_json(cell)}
                                     for (r, c), cell in sorted(view.cells.items())]},

@@ -46,6 +46,20 @@ SELECT ?s ?c ?cl ?more WHERE {{
 }}"""
 
 
+#: The ontology's top classes: named classes with no named superclass.
+TOP_CLASSES = PREFIXES + f"""
+SELECT ?c ?cl ?more WHERE {{
+  {{ SELECT DISTINCT ?c WHERE {{
+       ?c a owl:Class . FILTER(isIRI(?c) && ?c != owl:Thing)
+       FILTER NOT EXISTS {{ ?c rdfs:subClassOf ?p .
+                           FILTER(isIRI(?p) && ?p != ?c && ?p != owl:Thing) }}
+     }} LIMIT {CHILDREN + 1} }}
+  OPTIONAL {{ ?c rdfs:label ?cl }}
+  BIND(EXISTS {{ ?g rdfs:subClassOf ?c . FILTER(isIRI(?g) && ?g != ?c) }} AS ?more)
+}}"""
+OWL_IMPORTS = "http://www.w3.org/2002/07/owl#imports"
+
+
 @dataclass
 class Node:
     ref: Ref
@@ -55,9 +69,10 @@ class Node:
     cut: bool = False  # more children than listed
 
 
-def children(target: str) -> tuple[list[Node], bool]:
-    """The subclasses of ``target`` (at most :data:`CHILDREN`), and whether there are more."""
-    rows = select(CHILDREN_OF, s=iri(target))
+def children(target: str | None) -> tuple[list[Node], bool]:
+    """The subclasses of ``target`` (at most :data:`CHILDREN`), and whether there are more;
+    without a target, the top classes."""
+    rows = select(CHILDREN_OF, s=iri(target)) if target else select(TOP_CLASSES)
     seen: dict[str, Node] = {}
     for row in rows:
         key = row["c"].value
@@ -146,8 +161,25 @@ def tree_api() -> Response:
 
 
 def add_tree_section(entity: Entity) -> None:
-    """A class's page gets its place in the tree."""
+    """A class's page gets its place in the tree; the ontology's page a class browser (its top
+    classes), and its ``owl:imports`` are shown as what they are: merged into the document."""
     if entity.klass is not None:
         tree = class_tree(entity.iri)
         if tree is not None:
             entity.sections["tree"] = tree
+    if "ontology" in entity.kinds:
+        tops, cut = children(None)
+        entity.sections["browser"] = Node(ref(entity.iri), children=tops, cut=cut)
+        imported: list[Ref] = []
+        groups = []
+        for name, props in entity.groups:
+            kept = []
+            for prop in props:
+                if prop.predicate.iri == OWL_IMPORTS:
+                    imported += [v.ref for v in prop.values if v.ref]
+                else:
+                    kept.append(prop)
+            if kept:
+                groups.append((name, kept))
+        entity.groups = groups
+        entity.sections["merged imports"] = imported
