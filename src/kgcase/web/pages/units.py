@@ -59,7 +59,8 @@ def humanise(code: str | None) -> Unit:
     if not bare:
         return Unit(code, "", "", unreported=code == UNREPORTED)
     shown, said = [], []
-    for n, part in enumerate(bare.split("/")):
+    parts = [p for n, p in enumerate(bare.split("/")) if p or n == 0]  # "/{dose}" divides by 1
+    for n, part in enumerate(parts):
         factors = [_term(f) for f in part.split(".")] if part else [("", "")]
         if any(f is None for f in factors):
             return Unit(code, bare, bare)
