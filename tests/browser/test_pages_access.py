@@ -146,17 +146,18 @@ def test_effects_are_cards_with_their_evidence_on_a_phone(pages_server, browser:
 def test_the_class_tree_opens_a_node_on_demand(pages_server, page: Page, shoot) -> None:
     page.goto(pages_server.url + "/KGCASE_0000300")  # disease: its subclasses are listed
     node = page.locator("ul.tree li[data-iri='http://purl.obolibrary.org/obo/MONDO_0011429']")
-    toggle = node.locator("button.twisty")
+    toggle = node.locator(":scope > button.twisty")
     expect(toggle).to_have_attribute("aria-expanded", "false")
     with page.expect_response(lambda r: "/api/tree?iri=" in r.url):
         toggle.click()
     expect(toggle).to_have_attribute("aria-expanded", "true", timeout=TIMEOUT)
-    expect(node.locator("ul a").first).to_be_visible(timeout=TIMEOUT)
-    assert "polyarticular juvenile idiopathic arthritis" in node.locator("ul").inner_text()
+    listed = node.locator(":scope > ul")
+    expect(listed.locator("a").first).to_be_visible(timeout=TIMEOUT)
+    assert "polyarticular juvenile idiopathic arthritis" in listed.inner_text()
     node.scroll_into_view_if_needed()
     shoot(page, "class-tree", docs=True)
     toggle.click()
-    expect(node.locator("ul")).to_be_hidden()
+    expect(listed).to_be_hidden()
 
 
 @pytest.mark.parametrize("width", [1280, 375])
