@@ -122,6 +122,14 @@ def test_patient_2s_page_says_why_age_17_and_15_differ(seed_server: LiveServer) 
     # facts listed in natural order of their time points
     ages = re.findall(r"age observation at (M\d+)", text)
     assert ages == ["M0", "M6", "M12"]
+    assert 'id="note-age-row"' in section.group(0)
+    # and beside the facts themselves: the age readings and the tocilizumab exposure
+    timeline = re.search(r'<ol class="timeline">.*?</ol>', html, re.S).group(0)
+    tcz = re.search(r'<li class="ev[^"]*">(?:(?!</li>).)*?/exposure/tcz".*?</li>', timeline, re.S)
+    assert tcz and 'href="#note-age-row">unclear: why</a>' in tcz.group(0)
+    age_rows = re.findall(r'/measurement/age/M\d+">[^<]+</a>.*?</tr>', html, re.S)
+    assert len(age_rows) == 3
+    assert all('href="#note-age-row">unclear: why</a>' in row for row in age_rows)
 
 
 def test_a_fact_page_shows_the_ambiguity_that_concerns_it(seed_server: LiveServer) -> None:

@@ -118,6 +118,10 @@ class Note:
     certainty: str | None
     facts: list[Ref] = field(default_factory=list)
 
+    @property
+    def anchor(self) -> str:
+        return "note-" + self.note.iri.rsplit("/", 1)[-1]
+
 
 # -- tables ------------------------------------------------------------------------------------
 def table_view(case_iri: str, name: str, here: str | None = None) -> TableView | None:
@@ -306,6 +310,7 @@ def add_source_sections(entity: Entity) -> None:
         notes = notes_about(entity.iri)
         if notes:
             entity.sections["notes"] = notes
+            entity.sections["unclear facts"] = {f.iri: n.anchor for n in notes for f in n.facts}
 
 
 _QUOTE_PREDICATES = {"quote", "value"}
