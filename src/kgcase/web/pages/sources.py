@@ -23,7 +23,7 @@ from kgcase.web.pages.model import Ref, base_iri, node_ref, ref
 from kgcase.web.pages.rdfdoc import disposition
 from kgcase.web.pages.respond import etag, html, json_twin, not_modified
 from kgcase.web.pages.runner import Row, iri, select
-from kgcase.web.pages.sourcetext import Marked, mark, source_text
+from kgcase.web.pages.sourcetext import Marked, mark_once, source_text
 from kgcase.web.pages.sparqltext import PREFIXES, _k
 from kgcase.web.pages.units import time_key
 from kgcase.web.service import get_service
@@ -239,7 +239,8 @@ def reading(case_iri: str) -> Reading | None:
             ex.facts.append(node_ref(row["fact"], row.get("fl")))
     case_id = case_iri.rstrip("/").rsplit("/", 1)[-1]
     text = source_text(get_service().settings.sources_dir, case_id)
-    marked = mark(text, {k: e.quote for k, e in excerpts.items()}) if text else None
+    quotes = tuple(sorted((k, e.quote) for k, e in excerpts.items()))
+    marked = mark_once(text, quotes) if text else None
     label = rows[0]["cl"].value if "cl" in rows[0] else None
     return Reading(ref(case_iri, label), excerpts, marked)
 

@@ -140,6 +140,13 @@ def mark(text: str, quotes: dict[str, str]) -> Marked:
     return Marked(paragraphs, found, missing)
 
 
+@lru_cache(maxsize=32)
+def mark_once(text: str, quotes: tuple[tuple[str, str], ...]) -> Marked:
+    """:func:`mark`, remembered: a report's text and excerpts change only with a release.
+    Callers must not change the result."""
+    return mark(text, dict(quotes))
+
+
 @lru_cache(maxsize=64)
 def read_text(directory: str, case_id: str, mtime: float) -> str | None:
     """The source text ``<directory>/<case_id>.txt`` (``mtime`` keys the cache)."""
