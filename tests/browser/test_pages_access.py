@@ -176,3 +176,18 @@ def test_screenshots_of_every_page_type(pages_server, browser: Browser, shoot,
             assert shot.stat().st_size > 0
     finally:
         context.close()
+
+
+def test_long_sections_can_be_skipped_from_the_keyboard(pages_server, page: Page) -> None:
+    page.goto(pages_server.url + "/KGCASE_0000100")
+    links = page.locator("#h-effects ~ * a, #h-effects ~ * button").count()
+    assert links > 50  # what a keyboard user would otherwise tab through
+    skip = page.locator("a.skip-section[href='#after-effects']")
+    skip.focus()
+    expect(skip).to_be_visible()
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "after-effects"
+    page.keyboard.press("Tab")
+    assert page.evaluate("!document.activeElement.closest('section.effects')")
+    for anchor in ("after-incoming",):
+        expect(page.locator(f"a.skip-section[href='#{anchor}']")).to_have_count(1)
