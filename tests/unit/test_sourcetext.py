@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyoxigraph as ox
+import pytest
+
+from kgcase.web.gate import check_query
+from kgcase.web.pages import sources, tree
 from kgcase.web.pages.sourcetext import mark
 
 TEXT = (Path(__file__).resolve().parents[2] / "cases" / "sources" / "cabrera-2016.txt"
@@ -40,3 +45,18 @@ def test_headings_stand_apart_from_paragraphs() -> None:
     headings = [p for p in mark(TEXT, {}).paragraphs if p.heading]
     names = ["".join(s.text for s in p.segments).strip() for p in headings]
     assert names[:4] == ["ABSTRACT", "INTRODUCTION", "CASE REPORTS", "DISCUSSION"]
+
+
+@pytest.mark.parametrize(("text", "bindings"), [
+    (sources.TABLE_CELLS, {"case": ox.NamedNode("urn:c"), "prefix": ox.Literal("urn:c/t/r")}),
+    (sources.EXCERPTS, {"case": ox.NamedNode("urn:c")}),
+    (sources.NOTES, {"case": ox.NamedNode("urn:c")}),
+    (tree.ANCESTRY, {"s": ox.NamedNode("urn:x")}),
+    (tree.CHILDREN_OF, {"s": ox.NamedNode("urn:x")}),
+    (tree.TOP_CLASSES, {}),
+])
+def test_the_source_and_tree_queries_pass_the_gate_and_bind(text: str, bindings: dict) -> None:
+    checked = check_query(text, frozenset())
+    assert checked.services == () and not checked.has_dataset and checked.form == "select"
+    # pyoxigraph binds only variables the query projects: this fails if one is not
+    ox.Store().query(text, substitutions={ox.Variable(k): v for k, v in bindings.items()} or None)
