@@ -311,7 +311,11 @@ def add_source_sections(entity: Entity) -> None:
         notes = notes_about(entity.iri)
         if notes:
             entity.sections["notes"] = notes
-            entity.sections["unclear facts"] = {f.iri: n.anchor for n in notes for f in n.facts}
+            unclear: dict[str, list[str]] = {}
+            for n in notes:
+                for f in n.facts:
+                    unclear.setdefault(f.iri, []).append(n.anchor)
+            entity.sections["unclear facts"] = unclear
 
 
 _QUOTE_PREDICATES = {"quote", "value"}
