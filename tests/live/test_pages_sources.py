@@ -136,3 +136,9 @@ def test_patient_2s_page_says_why_age_17_and_15_differ(seed_server: LiveServer) 
 def test_a_fact_page_shows_the_ambiguity_that_concerns_it(seed_server: LiveServer) -> None:
     html = page(seed_server, P2_AGE_M0)
     assert "whose text says tocilizumab started at 17" in text_of(html)
+
+
+def test_the_report_page_leads_to_its_text_and_tables(seed_server: LiveServer) -> None:
+    html = page(seed_server, CASE)
+    section = re.search(r'<section class="report-sources".*?</section>', html, re.S).group(0)
+    assert f'href="{CASE}/text"' in section and f'href="{TABLE}"' in section

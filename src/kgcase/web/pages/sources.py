@@ -258,6 +258,18 @@ def reading_page(case_id: str) -> Response:
     return html("reading.html", headers=headers, r=view, by_key=view.excerpts)
 
 
+def report_sources(case_iri: str) -> dict[str, Any]:
+    """Where a report's facts were read: its tables (by name) and whether its text is served."""
+    rows = select(TABLE_CELLS, case=iri(case_iri), prefix=ox.Literal(case_iri + "/table/"))
+    names = sorted({m.group(1) for r in rows if (m := _CELL.search(r["cell"].value))},
+                   key=time_key)
+    case_id = case_iri.rstrip("/").rsplit("/", 1)[-1]
+    has_text = source_text(get_service().settings.sources_dir, case_id) is not None
+    href = ref(case_iri).href
+    return {"tables": [(n, f"{href}/table/{n}") for n in names],
+            "reading": f"{href}/text" if has_text else None}
+
+
 # -- notes -------------------------------------------------------------------------------------
 def notes_about(target: str) -> list[Note]:
     """The recorded ambiguities concerning ``target`` or, for a patient or report, any fact
@@ -307,6 +319,8 @@ def add_source_sections(entity: Entity) -> None:
                 "paragraphs": [view_r.marked.paragraphs[i] for i in paras],
                 "reading": view_r.case.href + "/text"}
             entity.groups = _without_quote(entity)
+    if "case report" in entity.kinds:
+        entity.sections["sources"] = report_sources(entity.iri)
     if case and "case report" not in entity.kinds:
         notes = notes_about(entity.iri)
         if notes:
