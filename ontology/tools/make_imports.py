@@ -68,7 +68,8 @@ def expand(curie: str) -> str:
 
 
 def read_terms(path: Path = TERMS) -> list[dict[str, str]]:
-    """Read ``terms.tsv`` (curie, kind, label, parent, inverse_of, definition, label_source)."""
+    """Read ``terms.tsv`` (curie, kind, label, parent, inverse_of, definition, label_source,
+    xrefs: the term's cross-references as the source ontology's mappings give them)."""
     with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle, delimiter="\t"))
     for n, row in enumerate(rows, start=2):
@@ -99,6 +100,8 @@ def _term_xml(row: dict[str, str]) -> list[str]:
     if row["inverse_of"]:
         lines.append(f"    <owl:inverseOf rdf:resource={quoteattr(expand(row['inverse_of']))}/>")
     lines.append(f"    <obo:IAO_0000115>{escape(row['definition'])}</obo:IAO_0000115>")
+    for xref in row.get("xrefs", "").split():
+        lines.append(f"    <oboInOwl:hasDbXref>{escape(xref)}</oboInOwl:hasDbXref>")
     lines.append(f"    <rdfs:comment>{escape(comment)}</rdfs:comment>")
     lines.append(f"    <rdfs:isDefinedBy rdf:resource={quoteattr(source_iri)}/>")
     lines.append(f"  </{tag}>")

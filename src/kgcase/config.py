@@ -59,6 +59,10 @@ class Settings:
     queries_dir: str = _setting(
         "queries", "Directory of named queries (`*.rq`) served under /api/queries."
     )
+    sources_dir: str = _setting(
+        "cases/sources", "Directory of the reports' source texts (`<case-id>.txt`) shown in "
+        "each report's reading view and around its excerpts."
+    )
     workers: int = _setting(
         4, "Query worker processes for ad-hoc SPARQL (/sparql, the editor), run at a lower CPU "
         "priority; a query that overruns is killed together with its worker."

@@ -31,7 +31,17 @@ from werkzeug.routing import PathConverter
 
 from kgcase.errors import KgcaseError
 from kgcase.iris import ONTOLOGY_IRI
-from kgcase.web.pages import complete, console, documents, entity, home, sectiondata
+from kgcase.web.pages import (
+    complete,
+    console,
+    documents,
+    entity,
+    home,
+    sectiondata,
+    sources,
+    tree,
+    units,
+)
 from kgcase.web.pages.contents import answer_first, contents
 from kgcase.web.pages.model import base_iri
 from kgcase.web.pages.respond import handle_error
@@ -73,6 +83,7 @@ def _template_globals() -> dict[str, Any]:
 
 
 bp.record_once(_setup)
+units.register(bp)
 bp.context_processor(_template_globals)
 bp.before_request(_start_timer)
 bp.after_request(_server_timing)
@@ -86,6 +97,9 @@ bp.add_url_rule("/api/sections/<name>.<fmt>", "section_data", sectiondata.sectio
 bp.add_url_rule("/queries/<name>", "named_query", home.named_query_page)
 bp.add_url_rule("/editor", "editor", home.editor_page)
 bp.add_url_rule("/context.jsonld", "jsonld_context", documents.jsonld_context)
+bp.add_url_rule("/case/<case_id>/table/<name>", "source_table", sources.table_page)
+bp.add_url_rule("/case/<case_id>/text", "reading", sources.reading_page)
+bp.add_url_rule("/api/tree", "tree_api", tree.tree_api)
 bp.add_url_rule("/resource", "resource", entity.resource_by_iri)
 bp.add_url_rule("/resource.<ext>", "resource_format", entity.resource_by_iri)
 bp.add_url_rule("/<resource_path:path>", "resource_at_path", entity.resource_at_path)

@@ -37,6 +37,7 @@ from kgcase.web.pages.model import (
     ref,
 )
 from kgcase.web.pages.runner import Node, Row, iri, select_all, stored_counts
+from kgcase.web.pages.units import time_key
 
 MAPPINGS = [SKOS + m for m in ("exactMatch", "closeMatch", "narrowMatch", "broadMatch",
                                "relatedMatch")] + [OIO + "hasDbXref"]
@@ -114,15 +115,17 @@ def _group(predicate: str) -> str:
     return "Facts"
 
 
-def _order(v: Value) -> tuple[bool, str, str]:
-    """Asserted before inferred, then by label; equal labels by IRI, not in the store's order
-    (which differs between backends, and only the first dozen incoming links are shown)."""
-    return v.inferred, (v.ref.label if v.ref else v.text) or "", v.ref.iri if v.ref else ""
+def _order(v: Value) -> tuple[bool, list[object], str]:
+    """Asserted before inferred, then by label (numbers in natural order: M0, M6, M12); equal
+    labels by IRI, not in the store's order (which differs between backends, and only the first
+    dozen incoming links are shown)."""
+    label = (v.ref.label if v.ref else v.text) or ""
+    return v.inferred, time_key(label, fold=False), v.ref.iri if v.ref else ""
 
 
-def _order_lower(v: Value) -> tuple[bool, str, str]:
+def _order_lower(v: Value) -> tuple[bool, list[object], str]:
     """:func:`_order` with labels compared case-insensitively."""
-    return v.inferred, v.ref.label.lower() if v.ref else "", v.ref.iri if v.ref else ""
+    return v.inferred, time_key(v.ref.label if v.ref else ""), v.ref.iri if v.ref else ""
 
 
 class _Builder:

@@ -24,9 +24,12 @@ from kgcase.web.pages.documents import rdf_response
 from kgcase.web.pages.model import base_iri
 from kgcase.web.pages.patient import patient
 from kgcase.web.pages.patients import add_charts, patient_rows
+from kgcase.web.pages.rdfdoc import disposition
 from kgcase.web.pages.respond import etag, html, json_twin, not_modified
 from kgcase.web.pages.runner import Row, iri, select
 from kgcase.web.pages.sections import case_report, claims, effects
+from kgcase.web.pages.sources import add_source_sections
+from kgcase.web.pages.tree import add_tree_section
 from kgcase.web.resolve import (
     HTML,
     NAMED_GRAPH_OFFERS,
@@ -136,6 +139,7 @@ def serve(target: str, kind: Kind, key: str | None) -> Response:
     if fmt in (HTML, PAGE_JSON):
         context = page_context(target, kind)
         if fmt is PAGE_JSON:
+            headers["Content-Disposition"] = disposition(target, base, ".json")
             return json_twin(context["entity"], headers=headers)
         return html("entity.html", headers=headers, **context)
     return rdf_response(target, fmt, headers, ontology=kind.ontology, graph=kind.graph)
@@ -199,6 +203,8 @@ def add_sections(entity: Entity, rows: dict[str, list[Row]]) -> None:
         entity.sections["patient"] = patient(rows["timeline"], rows["labs"])
     if "case" in rows:
         entity.sections["case"] = case_report(entity, rows["case"])
+    add_source_sections(entity)
+    add_tree_section(entity)
 
 
 _NAMES = {"html": "page", "turtle": "Turtle", "ntriples": "N-Triples", "rdfxml": "RDF/XML",

@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from kgcase.iris import CurieError, expand_curie
 from kgcase.web.pages.model import Ref, node_ref, ref
 from kgcase.web.pages.runner import Row
-
-_XREF_URLS = {"doi": "https://doi.org/", "PMID": "https://pubmed.ncbi.nlm.nih.gov/"}
+from kgcase.web.pages.xrefs import external_url
 
 
 @dataclass
@@ -26,10 +25,9 @@ class Evidence:
 
 def xref(text: str) -> Ref:
     """A cross-reference string (``doi:…``, ``PMID:…``, a CURIE) as a link where one is known."""
-    prefix, _, local = text.partition(":")
-    url = _XREF_URLS.get(prefix)
+    url = external_url(text)
     if url:
-        return Ref(iri=text, label=text, href=url + local, external=url + local)
+        return Ref(iri=text, label=text, href=url, external=url)
     try:
         target = ref(expand_curie(text), None)
         return Ref(iri=target.iri, label=text, href=target.href, curie=text)

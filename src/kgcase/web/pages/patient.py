@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from kgcase.web.pages.charts import Chart, Gantt, Point, gantt, series_chart
 from kgcase.web.pages.model import Ref, node_ref
 from kgcase.web.pages.runner import Row
+from kgcase.web.pages.units import humanise
 
 
 @dataclass
@@ -182,13 +183,14 @@ def _chart(series: Series, rows: list[Row], months: list[float]) -> Chart:
         printed, certainty = r["reported"].value, _v(r, "certl")
         uncertain = certainty not in (None, "certain")
         title = " ".join(x for x in (f"{_short(_v(r, 'tpl'))}: {printed}",
-                                     None if titre else _v(r, "unit"),
+                                     None if titre else humanise(_v(r, "unit")).said,
                                      f"({certainty})" if uncertain else None) if x)
         points.append(Point(
             months=_num(r, "months") or 0.0, value=value or 0.0, printed=printed,
             comparator=_v(r, "cmp"), abnormal=_v(r, "status") == "outside reference range",
             uncertain=uncertain, title=title, href=node_ref(r["m"]).href))
-    unit = "" if titre or not series.unit else f" ({series.unit})"
+    said = humanise(series.unit).said
+    unit = "" if titre or not said else f" ({said})"
     return series_chart(f"{series.test.label}{unit}", points, months,
                         lower=_num(rows[0], "lower"), upper=_num(rows[0], "upper"),
                         band_label=f"reference {series.reference}" if series.reference else "",
