@@ -9,6 +9,7 @@
     throughput named queries under concurrent load, kgcase beside rdflib (bench_throughput.py)
     bridge   granian's WSGI path beside the RSGI bridge that reads bodies first (bench_bridge.py)
     hardening the hardening review's attacks on the code before and after it (bench_hardening.py)
+    search   /api/search with the release's search index and without it (bench_search.py)
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import sys
 SCRIPTS = {"build": "bench_build", "remote": "bench_remote", "service": "bench_service",
            "pages": "bench_pages", "optimise": "bench_optimise",
            "throughput": "bench_throughput", "bridge": "bench_bridge",
-           "hardening": "bench_hardening"}
+           "hardening": "bench_hardening", "search": "bench_search"}
 
 
 def main(argv: list[str]) -> None:
