@@ -164,7 +164,7 @@ def write_search_index(path: Path, store: ox.Store) -> int:
                         for kind in above))
         db.execute("INSERT INTO texts(texts) VALUES ('optimize')")
         db.execute("INSERT INTO names SELECT folded, rid, field, original FROM texts "
-                   f"WHERE field IN (0, 1, {OWN_ID})")
+                   "WHERE field IN (0, 1, 4)")  # labels, synonyms, own CURIEs (OWN_ID)
         db.execute("CREATE INDEX names_folded ON names (folded)")
         db.commit()
     finally:

@@ -8,6 +8,7 @@ by SPARQL over labels and synonyms instead (:mod:`kgcase.web.pages.storesearch`)
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import asdict, dataclass, field
 from urllib.parse import urlencode
 
@@ -80,20 +81,30 @@ def search(text: str, *, offset: int = 0, limit: int = 12, type_: str | None = N
     if not text:
         return results
     found_index = index()
-    if found_index is None:
-        hits = store_search(text, limit=STORE_LIMIT, kinds=kinds)
-        results.total, results.indexed = len(hits), False
-        results.hits = [Hit(**asdict(h)) for h in hits[offset:offset + limit]]
-        return results
+    try:
+        if found_index is not None:
+            return _indexed(found_index, results, kinds)
+    except sqlite3.Error:  # an unreadable index: search the store instead
+        results = Results(text, 0, offset, limit, type_)
+    hits = store_search(text, limit=STORE_LIMIT, kinds=kinds)
+    results.total, results.indexed = len(hits), False
+    results.hits = [Hit(**asdict(h)) for h in hits[offset:offset + limit]]
+    return results
+
+
+def _indexed(found_index: SearchIndex, results: Results, kinds: tuple[str, ...]) -> Results:
+    """``results`` filled from the search index."""
     chosen = None
-    if type_:
-        chosen = found_index.type_of(type_)
+    if results.type:
+        chosen = found_index.type_of(results.type)
         if chosen is None:
             raise QueryParameterError(
-                f"type={quoted(type_, 60)}: no resource has this type; give a type's CURIE or "
-                "IRI as the facets of a search list them (their 'type'), or leave type out")
+                f"type={quoted(results.type, 60)}: no resource has this type; give a type's "
+                "CURIE or IRI as the facets of a search list them (their 'type'), or leave "
+                "type out")
     full_kinds = tuple(expand_curie(k) for k in kinds)
-    found = found_index.search(text, offset=offset, limit=limit, type_=chosen, kinds=full_kinds)
+    found = found_index.search(results.q, offset=results.offset, limit=results.limit,
+                               type_=chosen, kinds=full_kinds)
     results.total, results.facets, results.corrected = found.total, found.facets, found.corrected
     for h in found.hits:
         target = ref(h.iri, h.label)
