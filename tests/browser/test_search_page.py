@@ -27,7 +27,7 @@ def test_search_page_facets_and_paging(pages_server, page, shoot):
     shoot(page, "search-facets", docs=True, full_page=True)
 
     facet = page.get_by_role("navigation", name="Types of the matches").get_by_role(
-        "link", name="drug exposure")
+        "link", name="drug exposure", exact=True)
     expect(facet).to_be_visible()
     facet.click()
     expect(total).to_contain_text("of type drug exposure")
