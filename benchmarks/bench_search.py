@@ -34,11 +34,15 @@ QUERIES = ["tocilizumab", "toci", "t", "anti-ds", "Raynaud", "cryo", "HP:0100778
            "leucopenia", "white cell count patient"]
 
 
-def measure(url: str, rounds: int, warmup: int, limit: int) -> dict[str, Timing]:
+def measure(url: str, rounds: int, warmup: int, limit: int,
+            totals: dict[str, int] | None = None) -> dict[str, Timing]:
+    """Server times per query; each query's ``total`` into ``totals``."""
     out: dict[str, Timing] = {}
     with requests.Session() as session:
         for q in QUERIES:
             path = "/api/search?" + urlencode({"q": q, "limit": limit})
+            if totals is not None:
+                totals[q] = session.get(url + path, timeout=120).json()["total"]
             for _ in range(warmup):
                 timed(session, url + path, {})
             timing = Timing([], [], 0)
@@ -51,10 +55,11 @@ def measure(url: str, rounds: int, warmup: int, limit: int) -> dict[str, Timing]
     return out
 
 
-def run_server(data_dir: Path, log: Path, args: argparse.Namespace) -> dict[str, Timing]:
+def run_server(data_dir: Path, log: Path, args: argparse.Namespace,
+               totals: dict[str, int] | None = None) -> dict[str, Timing]:
     process, url = start(data_dir, log, "--cache-entries", "0")
     try:
-        return measure(url, args.rounds, args.warmup, args.limit)
+        return measure(url, args.rounds, args.warmup, args.limit, totals)
     finally:
         stop(process)
 
@@ -79,19 +84,17 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=30)
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--limit", type=int, default=12, help="hits per request (autocomplete)")
+    parser.add_argument("--queries", help="comma-separated: only these of QUERIES")
     args = parser.parse_args()
+    if args.queries:
+        QUERIES[:] = [q for q in QUERIES if q in args.queries.split(",")]
     index = (args.data_dir / "current").resolve() / SEARCH_FILE
     if not index.is_file():
         raise SystemExit(f"{index}: no search index; build the data directory first")
     with tempfile.TemporaryDirectory() as tmp:
         log = Path(tmp) / "server.log"
-        after = run_server(args.data_dir, log, args)
-        process, url = start(args.data_dir, log)
-        try:
-            hits = {q: requests.get(url + "/api/search", params={"q": q}, timeout=60).json()
-                    ["total"] for q in QUERIES}
-        finally:
-            stop(process)
+        hits: dict[str, int] = {}
+        after = run_server(args.data_dir, log, args, hits)
         aside = Path(tmp) / SEARCH_FILE
         shutil.move(index, aside)
         try:
