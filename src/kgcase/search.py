@@ -159,9 +159,10 @@ def write_search_index(path: Path, store: ox.Store) -> int:
         vocabulary = _write_texts(db, store, ids, labels)
         db.executemany("INSERT INTO vocabulary VALUES (?)", ((w,) for w in sorted(vocabulary)))
         db.execute("INSERT INTO vocabulary_fts (word) SELECT word FROM vocabulary")
+        classes = ((c, ancestors.get(c) or {c}) for c in ids
+                   if c in ancestors or _OWL + "Class" in types.get(c, ()))
         db.executemany("INSERT OR IGNORE INTO kinds VALUES (?, ?)",
-                       ((kind, ids[c]) for c, above in ancestors.items() if c in ids
-                        for kind in above))
+                       ((kind, ids[c]) for c, above in classes for kind in above))
         db.execute("INSERT INTO texts(texts) VALUES ('optimize')")
         db.execute("INSERT INTO names SELECT folded, rid, field, original FROM texts "
                    "WHERE field IN (0, 1, 4)")  # labels, synonyms, own CURIEs (OWN_ID)

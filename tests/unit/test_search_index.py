@@ -85,6 +85,13 @@ def test_short_queries_find_the_names_they_start(index):
     assert index.search("g", limit=5).total == 0  # "given" starts no name
 
 
+def test_kinds_keep_a_class_and_those_below_it(index):
+    below_entity = index.search("text excerpt", kinds=(str(ENTITY.value),))
+    assert [h.label for h in below_entity.hits] == ["text excerpt"]
+    itself = index.search("tocilizumab", kinds=(KG + "KGCASE_0000100",))
+    assert [h.label for h in itself.hits] == ["tocilizumab"]  # a class with no parent
+
+
 def test_type_filter_keeps_one_type(index):
     excerpt = index.type_of("KGCASE:0000012")
     assert excerpt == KG + "KGCASE_0000012" and index.type_of("nope") is None
