@@ -11,7 +11,8 @@ served stays the previous one:
    named queries, which go to the release's ``answers.sqlite`` (:mod:`kgcase.answers`);
 3. store: bulk-load that file into a fresh pyoxigraph store, add the effect summaries and the
    home page's class and drug counts (:mod:`kgcase.summary`), write the incoming links of
-   much-linked resources to ``links.sqlite`` (:mod:`kgcase.links`), answer the ``materialise:
+   much-linked resources to ``links.sqlite`` (:mod:`kgcase.links`) and the search index to
+   ``search.sqlite`` (:mod:`kgcase.search`), answer the ``materialise:
    whole-graph`` queries on it, then optimise the store while the answer tables are sorted and
    indexed beside it (the two overlap: ``total`` is less than the sum of the stages), and
    write ``release.json`` last: a release without it is incomplete (a killed build) and is
@@ -56,6 +57,7 @@ from kgcase.pipeline import (
 from kgcase.progress import reading, ticking
 from kgcase.rdf.ntriples import ntriples
 from kgcase.reason import load_ontology_graph, reason
+from kgcase.search import SEARCH_FILE, write_search_index
 from kgcase.store.base import Release
 from kgcase.store.embedded import BuildLock, prune_releases, switch_current
 from kgcase.store.remote_load import load_remote, release_graphs
@@ -184,6 +186,8 @@ def build(inputs: BuildInputs, *, log: Callable[[str], None] = print) -> Release
                         into=links)
             write_links(target / LINKS_FILE, links, labels)
             write_counts(store, target / COUNTS_FILE)  # patients and reports, for the pages
+        with _stage(stages, "search"):
+            write_search_index(target / SEARCH_FILE, store)
         if answers is not None:
             with _stage(stages, "answers"):
                 for plan in prepared.answer_plans:

@@ -64,14 +64,14 @@ def test_plain_json_numbers_are_numbers(seed_server):
 
 
 def test_search_filters_by_kind(seed_server):
-    hits = get(seed_server, "/api/search", q="leuk", kind="KGCASE:0000301").json()["results"]
+    hits = get(seed_server, "/api/search", q="leuk", kind="KGCASE:0000301").json()["hits"]
     assert hits and all(h["curie"] != "KGCASE:0000100" for h in hits)
-    drugs = get(seed_server, "/api/search", q="leuk", kind=DRUG).json()["results"]
+    drugs = get(seed_server, "/api/search", q="leuk", kind=DRUG).json()["hits"]
     assert "HP:0001882" not in {h["curie"] for h in drugs}
-    toci = get(seed_server, "/api/search", q="tocil", kind=DRUG).json()["results"]
+    toci = get(seed_server, "/api/search", q="tocil", kind=DRUG).json()["hits"]
     assert toci[0]["curie"] == "KGCASE:0000100"
     assert not get(seed_server, "/api/search", q="KGCASE:0000100",
-                   kind="KGCASE:0000301").json()["results"]
+                   kind="KGCASE:0000301").json()["hits"]
     bad = get(seed_server, "/api/search", q="x", kind="owl:Thing")
     assert bad.status_code == 400 and "KGCASE:0000020 (drug)" in bad.json()["error"]
 

@@ -185,16 +185,16 @@ def test_pages_ontology_iri_serves_the_ontology(seed_server):
 
 def test_pages_search_api_returns_iris(seed_server):
     r = get(seed_server, "/api/search?q=toci")
-    hits = r.json()["results"]
+    hits = r.json()["hits"]
     assert hits[0]["iri"] == TOCILIZUMAB and hits[0]["href"] == "/KGCASE_0000100"
-    synonym = get(seed_server, "/api/search?q=TCZ").json()["results"]
+    synonym = get(seed_server, "/api/search?q=TCZ").json()["hits"]
     assert synonym[0]["iri"] == TOCILIZUMAB and synonym[0]["match"] == "synonym"
-    curie = get(seed_server, "/api/search?q=HP:0100778").json()["results"]
+    curie = get(seed_server, "/api/search?q=HP:0100778").json()["hits"]
     assert curie[0]["iri"] == CRYOGLOBULINEMIA and curie[0]["match"] == "identifier"
-    assert get(seed_server, "/api/search?q=").json()["results"] == []
-    assert len(get(seed_server, "/api/search?q=a&limit=5").json()["results"]) == 5
+    assert get(seed_server, "/api/search?q=").json()["hits"] == []
+    assert len(get(seed_server, "/api/search?q=a&limit=5").json()["hits"]) == 5
     injected = get(seed_server, "/api/search", params={"q": '") } ; DROP ALL ; #'})
-    assert injected.status_code == 200 and injected.json()["results"] == []
+    assert injected.status_code == 200 and injected.json()["hits"] == []
 
 
 def test_pages_named_query_page_and_editor_report_errors(seed_server):

@@ -124,10 +124,24 @@ def openapi_document(catalogue: Sequence[NamedQuery], server_url: str, *,
         "/api/openapi.json": {"get": {"summary": "This document", "operationId": "openapi",
                                       "responses": {"200": simple}}},
         "/api/search": {"get": {
-            "summary": "Find resources by label or synonym (the forms' pickers)",
+            "summary": "Find resources: the total, a page of hits (concepts first) and the "
+                       "count per type",
+            "description": "Words in any order in a label, synonym (brand names included), "
+                           "cross-reference id, definition or quote; British or American "
+                           "spelling; a word in no label or synonym is corrected (within one "
+                           "or two edits) and `corrected` says so. Answers `total`, `offset`, "
+                           "`limit`, `hits` (each with `type`, `type_id`, `concept`, `context`) "
+                           "and `facets` (`type`, `label`, `count` per type of the matches).",
             "operationId": "search", "parameters": [
                 {"name": "q", "in": "query", "required": True, "schema": {"type": "string"},
-                 "description": "text in a label or synonym, or a CURIE or IRI"},
+                 "description": "words of a label, synonym, brand name or quote; a CURIE, a "
+                                "cross-reference id (DB06273) or an IRI"},
+                {"name": "type", "in": "query", "required": False,
+                 "schema": {"type": "string"},
+                 "description": "only resources of this type (a facet's `type`, a CURIE or IRI)"},
+                {"name": "offset", "in": "query", "required": False,
+                 "schema": {"type": "integer", "minimum": 0, "maximum": 100000, "default": 0},
+                 "description": "hits to skip (paging)"},
                 {"name": "kind", "in": "query", "required": False, "style": "form",
                  "explode": True, "schema": {"type": "array", "items": {
                      "type": "string", "enum": sorted(_kinds(catalogue))}},

@@ -41,6 +41,7 @@ from kgcase.store.sparql_json import table_json_bytes
 from kgcase.web.executor import ClientSlots, WorkerPool
 from kgcase.web.gate import CheckedQuery
 from kgcase.web.sandbox import Confinement
+from kgcase.web.searchindex import SearchIndex
 from kgcase.web.worker import Job, Outcome, Term
 
 EXTENSION = "kgcase"
@@ -246,6 +247,8 @@ class QueryService:
         self.tables = PerRelease(AnswerTables.open)
         self.links = PerRelease(StoredLinks.open)
         self.page_counts = PerRelease(StoredCounts.open)
+
+        self.search = PerRelease(SearchIndex.open)
         self._graphs: dict[str, list[str]] = {}
 
     def answer(self, plan: Plan, *, if_none_match: str | None = None) -> Answer:

@@ -4,7 +4,7 @@ The routing table is here; each page family lives in its own module:
 
 ========================================  =================================================
 ``/``                                     home: what is in the graph, search, named queries
-``/search?q=``, ``/api/search?q=``        search page; autocomplete JSON (labels, synonyms)
+``/search?q=``, ``/api/search?q=``        search page; JSON: total, facets, paging (``search.py``)
 ``/api/docs``                             the API console (Swagger UI on the OpenAPI document)
 ``/api/complete``, ``/api/label``        the workbench's completion and hover (``complete.py``)
 ``/api/sections/<name>.csv?iri=``         a page's section as CSV or JSON (``sectiondata.py``)
@@ -37,6 +37,7 @@ from kgcase.web.pages import (
     documents,
     entity,
     home,
+    search,
     sectiondata,
     sources,
     tree,
@@ -88,8 +89,8 @@ bp.context_processor(_template_globals)
 bp.before_request(_start_timer)
 bp.after_request(_server_timing)
 bp.add_url_rule("/", "home", home.home)
-bp.add_url_rule("/search", "search", home.search_page)
-bp.add_url_rule("/api/search", "search_api", home.search_api)
+bp.add_url_rule("/search", "search", search.search_page)
+bp.add_url_rule("/api/search", "search_api", search.search_api)
 bp.add_url_rule("/api/docs", "api_docs", console.api_docs)
 bp.add_url_rule("/api/complete", "complete_api", complete.complete_api)
 bp.add_url_rule("/api/label", "label_api", complete.label_api)

@@ -1,5 +1,5 @@
-"""The home page, search (page and ``/api/search`` for autocomplete), the named queries as forms
-with result tables, and the SPARQL editor page.
+"""The home page, the named queries as forms with result tables, and the SPARQL editor page
+(search is in :mod:`kgcase.web.pages.search`).
 """
 
 from __future__ import annotations
@@ -10,19 +10,18 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
-from flask import Response, current_app, jsonify, request, url_for
+from flask import Response, current_app, request, url_for
 
 from kgcase.errors import KgcaseError, QueryParameterError, quoted
 from kgcase.iris import CurieError, expand_curie
-from kgcase.queries import evidence_args, whole_number
+from kgcase.queries import evidence_args
 from kgcase.web.api import ServedQuery, get_catalogue
 from kgcase.web.binding import bind_with_values
 from kgcase.web.errors import QuerySyntaxError, UnknownQueryError
 from kgcase.web.gate import prepare_query
-from kgcase.web.kinds import catalogue_kinds, check_kinds, is_of_kind, search_text
+from kgcase.web.kinds import check_kinds
 from kgcase.web.lexer import locate
 from kgcase.web.pages import sparqltext as Q
-from kgcase.web.pages.entity import resource_kind
 from kgcase.web.pages.model import Ref, Value, first_labels, literal, ref
 from kgcase.web.pages.rdfdoc import EDITOR_PREFIXES
 from kgcase.web.pages.respond import INLINE_STYLE_CSP, html
@@ -31,9 +30,6 @@ from kgcase.web.service import Plan, get_service
 from kgcase.web.urls import public_base
 from kgcase.web.worker import Outcome
 
-MAX_QUERY_CHARS = 200
-#: The most hits ``/api/search`` gives (``limit``).
-SEARCH_LIMIT = 50
 EXAMPLES = "kgcase_pages_examples"
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 #: Datatypes shown as plain numbers in result tables.
@@ -48,17 +44,6 @@ SELECT ?drug ?label (COUNT(?exposure) AS ?exposures) WHERE {
   ?drug rdfs:label ?label .
 } GROUP BY ?drug ?label ORDER BY DESC(?exposures)
 """
-
-
-@dataclass
-class Hit:
-    iri: str
-    label: str
-    href: str
-    curie: str | None
-    matched: str
-    match: str
-    type: str | None
 
 
 @dataclass
@@ -118,78 +103,6 @@ def value_labels(forms: list[dict[str, str]]) -> dict[str, str]:
 
 def _catalogue() -> list[ServedQuery]:
     return [served for _, served in sorted(get_catalogue().items())]
-
-
-def search(text: str, *, limit: int = 12, kinds: tuple[str, ...] = ()) -> list[Hit]:
-    """Resources whose label or synonym contains ``text`` (a CURIE or IRI finds itself); with
-    ``kinds`` (class CURIEs a query header names), only resources of one of them."""
-    text = " ".join(text.split())[:MAX_QUERY_CHARS]
-    if not text:
-        return []
-    hits: dict[str, Hit] = {}
-    direct = _direct(text)
-    if direct is not None and (
-            not kinds or is_of_kind(ox.NamedNode(direct.iri), kinds) is not False):
-        hits[direct.iri] = direct
-    rows = select(search_text(Q.SEARCH, kinds) if kinds else Q.SEARCH, q=ox.Literal(text.lower()))
-    labels = first_labels(rows, "s", "label")
-    types = first_labels(rows, "s", "typel")
-    for row in rows:
-        s = row["s"].value
-        if s in hits:
-            continue
-        target = ref(s, labels.get(s))
-        prop = row["prop"].value
-        match = "label" if prop.endswith("#label") else (
-            "definition" if prop.endswith("IAO_0000115") else "synonym")
-        hits[s] = Hit(s, target.label, target.href, target.curie, row["text"].value, match,
-                      types.get(s))
-        if len(hits) >= limit:
-            break
-    return list(hits.values())[:limit]
-
-
-def _direct(text: str) -> Hit | None:
-    candidate = text
-    if not text.startswith(("http://", "https://", "urn:")):
-        try:
-            candidate = expand_curie(text)
-        except CurieError:
-            return None
-    try:
-        target = iri(candidate).value
-    except ValueError:
-        return None
-    if not resource_kind(target).exists:
-        return None
-    labels = first_labels(select(Q.LABELS.format(values=values_block("s", [target]))), "s", "l")
-    found = ref(target, labels.get(target))
-    return Hit(target, found.label, found.href, found.curie, text, "identifier", None)
-
-
-def search_api() -> Response:
-    """``/api/search?q=…``: autocomplete over labels and synonyms; each hit carries its IRI.
-
-    ``kind=CURIE`` (repeatable) keeps the resources of a kind a named query's parameter takes.
-    """
-    text = request.args.get("q", "")
-    limit = whole_number("limit", request.args.get("limit", "12"), 1, SEARCH_LIMIT)
-    known = catalogue_kinds(p for s in get_catalogue().values() for p in s.named.params)
-    kinds = tuple(dict.fromkeys(request.args.getlist("kind")))
-    unknown = [k for k in kinds if k not in known]
-    if unknown:
-        raise QueryParameterError(
-            f"kind={quoted(unknown[0], 60)}: not a kind the named queries take; one of "
-            + ", ".join(f"{c} ({label})" for c, label in sorted(known.items())))
-    hits = search(text, limit=limit, kinds=kinds)
-    return jsonify({"ok": True, "q": text, "results": [h.__dict__ for h in hits]})
-
-
-def search_page() -> Response:
-    """``/search?q=…``: the same search as a page (works without JavaScript)."""
-    text = request.args.get("q", "")
-    return html("search.html", q=text, search_text=text,
-                hits=search(text, limit=50) if text.strip() else [])
 
 
 def named_query_page(name: str) -> Response:

@@ -86,7 +86,7 @@
         label.textContent = hit.label;
         var meta = document.createElement("span");
         meta.className = "s-meta";
-        meta.textContent = [hit.curie, hit.type, hit.match !== "label" ? hit.match + ": " + hit.matched : ""]
+        meta.textContent = [hit.curie, hit.type, hit.context, hit.match !== "label" ? hit.match + ": " + hit.matched : ""]
           .filter(Boolean).join(" · ");
         li.appendChild(label);
         li.appendChild(meta);
@@ -110,7 +110,7 @@
       var only = kinds.map(function (k) { return "&kind=" + encodeURIComponent(k); }).join("");
       fetch("/api/search?limit=10&q=" + encodeURIComponent(text) + only, { headers: { Accept: "application/json" } })
         .then(function (response) { return response.json(); })
-        .then(function (body) { if (mine === sequence && body.ok) { render(body.results); } })
+        .then(function (body) { if (mine === sequence && body.ok) { render(body.hits); } })
         .catch(close);
     }, 120);
 
