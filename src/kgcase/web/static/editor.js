@@ -212,11 +212,22 @@
       value: data.start,
       autocompleters: ["kgPrefixes", "variables", "kgTerms"],
       prefixCcApi: null,
+      syntaxErrorCheck: false,  // editor-syntax.js says it in words, at the token
       editorHeight: "320px"
     },
-    yasr: { getDownloadFileName: downloadName }
+    yasr: { getDownloadFileName: downloadName, pluginOrder: ["table", "chart", "response"] }
   });
   root.workbench = yasgui;  // for tests and the console
+  /* Each tab's editor is checked as it is edited (editor-syntax.js); YASGUI makes a tab's
+     editor when the tab is first shown. */
+  function checkSyntax() {
+    var tab = yasgui.getTab();
+    var yasqe = tab && tab.getYasqe();
+    if (yasqe && window.kgSyntax) { window.kgSyntax.attach(yasqe); }
+  }
+  checkSyntax();
+  yasgui.on("tabSelect", function () { window.setTimeout(checkSyntax, 0); });
+  yasgui.on("tabAdd", function () { window.setTimeout(checkSyntax, 0); });
   /* YASGUI stores a tab's query when its editor loses focus or runs; leaving or reloading the
      page keeps the text being typed too. */
   window.addEventListener("pagehide", function () {
