@@ -4,6 +4,7 @@ as plain numbers and sorted as numbers."""
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -85,6 +86,10 @@ def test_results_show_each_iris_label_beside_it_across_pages_and_sorting(
     labelled(page)
     cell = page.locator(".yasr tbody td").filter(has=page.locator("a[href$='KGCASE_0000100']"))
     expect(cell.locator(".kg-label")).to_have_text("tocilizumab", timeout=TIMEOUT)
+    # a full IRI (no prefix declared for it): the label comes after its closing ">"
+    full = page.locator(".yasr tbody td").filter(has=page.locator("a[href$='CHEBI_44185']"))
+    expect(full.locator(".kg-label")).to_have_text("methotrexate", timeout=TIMEOUT)
+    assert re.search(r">\s*methotrexate$", full.inner_text().strip()), full.inner_text()
     shoot(page, "workbench-labels", docs=True, full_page=True)
     no_problems(page)
 

@@ -106,7 +106,7 @@
         var span = document.createElement("span");
         span.className = "kg-label";
         span.textContent = label;  // text, never markup
-        link.parentNode.insertBefore(span, link.nextSibling);
+        link.parentNode.appendChild(span);  // after the closing ">" of a full IRI
       });
       table.dataset.labelled = "true";
     }
