@@ -86,3 +86,15 @@ def test_every_profile_row_links_to_exactly_its_effects(seed_server):
         assert detail.status_code == 200, detail.text
         exact(detail.json()["rows"], row)
         assert len(counted(detail.json()["rows"], row)) == row["effects"], row
+
+
+def test_every_target_of_a_profile_is_a_valid_summary_target(seed_server):
+    """What a drug's profile lists as changed (a co-medication tapered too) is a value the
+    summary question takes for its target, never refused as of the wrong kind."""
+    rows = get(seed_server.url + "/api/queries/effect_profile_of_drug",
+               drug="KGCASE:0000100").json()["rows"]
+    for target, direction in {(r["target"], r["direction"]) for r in rows}:
+        r = get(seed_server.url + "/api/queries/drug_effect_summary", target=target,
+                direction=direction)
+        assert r.status_code == 200, (target, r.text)
+        assert r.json()["rows"], target
