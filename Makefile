@@ -24,7 +24,11 @@ $(VENDOR)/node_modules/.package-lock.json: $(VENDOR)/package.json $(VENDOR)/pack
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq nodejs npm; }
 	npm ci --prefix $(VENDOR) --no-audit --no-fund --ignore-scripts --loglevel=error
 
-vendor: $(VENDOR)/node_modules/.package-lock.json
+# The workbench's prefix map, from the Bioregistry data the bioregistry package ships.
+$(VENDOR)/prefixes.json: $(BIN)/kgcase
+	$(BIN)/python -m kgcase.web.prefixmap $@
+
+vendor: $(VENDOR)/node_modules/.package-lock.json $(VENDOR)/prefixes.json
 
 # HermiT (the reasoner) runs on Java.
 java:

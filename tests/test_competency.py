@@ -159,6 +159,24 @@ def test_effects_of_drug(store):
     assert all(r["source"] for r in rows), "every effect shows its source"
 
 
+def test_effects_of_drug_on_target(store):
+    rows = run(store, "effects_of_drug_on_target")  # default: tocilizumab, anti-dsDNA, increased
+    assert rows and {(r["drug"], r["target"], r["directionLabel"]) for r in rows} == {
+        (TOCILIZUMAB, ANTI_DSDNA, "increased")}
+    assert {r["patientLabel"][:9] for r in rows} == {"Patient 1"}
+    derived = {(r["valueBefore"], r["valueAfter"]) for r in rows if r["kind"] == "derived"}
+    assert derived == {("30", "85"), ("85", ">97"), ("30", ">97")}
+    # exactly the drug's effects on that target in that direction, none of its others
+    everything = run(store, "effects_of_drug")
+    assert {r["effect"] for r in rows} == {
+        r["effect"] for r in everything
+        if r["target"] == ANTI_DSDNA and r["direction"] == "increased"}
+    resolved = run(store, "effects_of_drug_on_target", target="KGCASE:0000149",
+                   direction="KGCASE:0000171")
+    assert resolved == []
+    assert all(r["source"] for r in rows), "every effect shows its source"
+
+
 def test_patients_with_finding(store):
     rows = run(store, "patients_with_finding")  # default: cryoglobulinaemia
     assert {r["patientLabel"][:9] for r in rows} == {"Patient 1"}

@@ -78,21 +78,47 @@ def test_workbench_completes_a_term_by_its_label_and_shows_labels_on_hover(
     no_problems(page)
 
 
-def test_workbench_marks_a_syntax_error_on_its_line(pages_server, page, shoot):
+def syntax_marks(page: Page) -> dict:
+    """The lines marked in the gutter (1-based), the underlined text and the messages shown."""
+    return page.evaluate("() => { const y = " + YASQE + "; const lines = [];"
+                         " for (let i = 0; i < y.lineCount(); i++) {"
+                         "   const m = (y.lineInfo(i).gutterMarkers || {}).gutterErrorBar;"
+                         "   if (m) lines.push(i + 1); }"
+                         " const shown = [...document.querySelectorAll('.kg-syntax-message')]"
+                         "   .filter(e => !e.hidden && e.offsetParent).map(e => e.textContent);"
+                         " const under = [...y.getWrapperElement()"
+                         "   .querySelectorAll('.kg-syntax-error')].map(e => e.textContent);"
+                         " return {lines, shown, under}; }")
+
+
+def test_workbench_marks_a_syntax_error_at_its_token_with_one_message(pages_server, page, shoot):
     open_workbench(page, pages_server.url + "/editor")
     set_query(page, "SELECT ?s WHERE {\n  ?s ?p ?o .\n  FILTER(?o = )\n}\n")
-    icon = page.locator(".parseErrorIcon")
-    expect(icon).to_have_count(1, timeout=TIMEOUT)
-    marked = page.evaluate("() => { const y = " + YASQE + "; const lines = [];"
-                           " for (let i = 0; i < y.lineCount(); i++) {"
-                           "   const m = (y.lineInfo(i).gutterMarkers || {}).gutterErrorBar;"
-                           "   if (m) lines.push(i + 1); } return lines; }")
-    assert marked == [3]
-    icon.hover()
-    expect(page.locator(".yasqe_tooltip")).to_contain_text("Expected", timeout=TIMEOUT)
+    message = page.locator(".kg-syntax-message:visible")
+    expect(message).to_have_count(1, timeout=TIMEOUT)
+    marks = syntax_marks(page)
+    assert marks["lines"] == [3], marks
+    assert marks["under"] == [")"], marks
+    assert len(marks["shown"]) == 1, marks
+    text = marks["shown"][0]
+    assert text.startswith("Line 3, column 15: ')' cannot come here; expected "), text
+    assert "a variable" in text and "a number" in text, text
+    assert not any(word in text for word in ("VAR1", "PNAME_LN", "INTEGER")), text
+    # YASQE's own icon and its list of grammar terminals are not shown beside it
+    expect(page.locator(".parseErrorIcon")).to_have_count(0)
     shoot(page, "workbench-error", docs=True)
+
+    # a typo of a keyword, on line 4: marked there, one message naming that place
+    set_query(page, "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+                    "SELECT ?s WHERE {\n  ?s rdfs:label ?l .\n  FILTR(?l = \"x\")\n}\n")
+    expect(message).to_contain_text("Line 4, column 3", timeout=TIMEOUT)
+    marks = syntax_marks(page)
+    assert marks["lines"] == [4] and len(marks["shown"]) == 1, marks
+    assert marks["under"] and "FILTR".startswith(marks["under"][0][:1]), marks
+    # fixed: no mark, no message
     set_query(page, "SELECT ?s WHERE {\n  ?s ?p ?o .\n  FILTER(?o = 1)\n}\n")
-    expect(icon).to_have_count(0)
+    expect(message).to_have_count(0, timeout=TIMEOUT)
+    assert syntax_marks(page) == {"lines": [], "shown": [], "under": []}
     no_problems(page)
 
 

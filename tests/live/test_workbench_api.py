@@ -88,3 +88,22 @@ def test_select_star_columns_follow_the_query(seed_server):
                       data={"query": "SELECT ?o ?s WHERE { ?s ?p ?o } LIMIT 1"},
                       headers={"Accept": "text/csv"})
     assert r.text.splitlines()[0] == "o,s"
+
+
+def test_labels_of_many_iris_at_once(seed_server):
+    nothing = "https://example.org/nothing"
+    r = requests.get(seed_server.url + "/api/labels", timeout=30,
+                     params=[("iri", TOCILIZUMAB), ("iri", nothing)])
+    assert r.status_code == 200, r.text
+    assert r.json() == {"labels": {TOCILIZUMAB: "tocilizumab", nothing: None}}
+    many = [("iri", f"https://example.org/x{i}") for i in range(100)]
+    assert requests.get(seed_server.url + "/api/labels", params=many, timeout=30
+                        ).status_code == 200
+    too_many = requests.get(seed_server.url + "/api/labels", params=[*many, ("iri", nothing)],
+                            timeout=30)
+    assert too_many.status_code == 400 and "at most 100" in too_many.text
+    assert get(seed_server, "/api/labels").status_code == 400
+    for bad in ("not an iri", "<" + TOCILIZUMAB + ">", "https://x/a> } ; DROP ALL #"):
+        r = requests.get(seed_server.url + "/api/labels", timeout=30,
+                         params=[("iri", TOCILIZUMAB), ("iri", bad)])
+        assert r.status_code == 400 and "iri number 2" in r.text, r.text

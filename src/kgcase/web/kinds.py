@@ -16,12 +16,14 @@ from kgcase.errors import QueryParameterError, StoreUnavailableError, quoted
 from kgcase.iris import expand_curie
 from kgcase.queries import NamedQuery, Param
 
-#: Whether ``?x`` is of one of the classes listed in ``{kinds}`` (a ``VALUES ?kind`` block).
+#: A row when ``?x`` is of one of the classes listed in ``{kinds}`` (a ``VALUES ?kind``
+#: block), none otherwise. Not ``BIND(EXISTS {…} AS ?ok)``: pyoxigraph evaluates that EXISTS
+#: without the bound ``?x``, over every typed resource, which took 50-60 s at 1 000 reports
+#: (so every kind-checked named query ran into the time limit); this form walks the path from
+#: ``?x`` and takes about a millisecond there (docs/benchmarks.md, 2026-12-07).
 MEMBER = """PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?x ?ok WHERE {{
-  BIND(EXISTS {{ {kinds} ?x rdf:type?/rdfs:subClassOf* ?kind }} AS ?ok)
-}}"""
+SELECT ?x WHERE {{ {kinds} ?x rdf:type?/rdfs:subClassOf* ?kind }} LIMIT 1"""
 #: Put into the search's inner query, after its text filter: only the classes of the kind. Not
 #: their individuals: ``rdf:type?/`` (or a UNION with ``?s a ?t``) here made a search of the
 #: seed graph run past the 30 s limit instead of 0.07 s; the kinds the queries name are classes.
@@ -45,7 +47,7 @@ def is_of_kind(value: ox.NamedNode, curies: Iterable[str]) -> bool | None:
         rows = select(MEMBER.format(kinds=kinds_block(curies)), x=value)
     except StoreUnavailableError:
         return None
-    return bool(rows) and rows[0]["ok"].value == "true"
+    return bool(rows)
 
 
 def check_kinds(named: NamedQuery, bindings: Mapping[str, ox.NamedNode | ox.Literal],

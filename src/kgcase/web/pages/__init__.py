@@ -6,7 +6,7 @@ The routing table is here; each page family lives in its own module:
 ``/``                                     home: what is in the graph, search, named queries
 ``/search?q=``, ``/api/search?q=``        search page; JSON: total, facets, paging (``search.py``)
 ``/api/docs``                             the API console (Swagger UI on the OpenAPI document)
-``/api/complete``, ``/api/label``        the workbench's completion and hover (``complete.py``)
+``/api/complete``, ``/api/label(s)``     the workbench's completion, hover, labels (``complete.py``)
 ``/api/sections/<name>.csv?iri=``         a page's section as CSV or JSON (``sectiondata.py``)
 ``/queries/<name>``                       a named query as a form, results as a table
 ``/editor``                               the SPARQL workbench (YASGUI), and a no-JS form
@@ -95,6 +95,7 @@ bp.add_url_rule("/api/docs", "api_docs", console.api_docs)
 bp.add_url_rule("/api/complete", "complete_api", complete.complete_api)
 bp.add_url_rule("/api/label", "label_api", complete.label_api)
 bp.add_url_rule("/api/sections/<name>.<fmt>", "section_data", sectiondata.section_data)
+bp.add_url_rule("/api/labels", "labels_api", complete.labels_api)
 bp.add_url_rule("/queries/<name>", "named_query", home.named_query_page)
 bp.add_url_rule("/editor", "editor", home.editor_page)
 bp.add_url_rule("/context.jsonld", "jsonld_context", documents.jsonld_context)

@@ -1,5 +1,6 @@
 """The SPARQL workbench's helpers: ``/api/complete`` (terms by label or IRI start, for the
-editor's completion) and ``/api/label`` (the label of one IRI, for its hover).
+editor's completion), ``/api/label`` (the label of one IRI, for its hover) and ``/api/labels``
+(the labels of up to :data:`LABELS_LIMIT` IRIs at once, shown beside the IRIs of a results page).
 
 Request text reaches the queries only as bound values (pyoxigraph substitutions), never as
 SPARQL text; every parameter is checked first, and a bad one is a 400 that says why.
@@ -12,7 +13,9 @@ from flask import Response, jsonify, request
 
 from kgcase.errors import QueryParameterError, quoted
 from kgcase.queries import whole_number
+from kgcase.store.binding import term_n3
 from kgcase.web.pages import sparqltext as Q
+from kgcase.web.pages.model import first_labels
 from kgcase.web.pages.rdfdoc import EDITOR_PREFIXES
 from kgcase.web.pages.runner import iri, select
 
@@ -21,7 +24,8 @@ KINDS = ("class", "property", "term")
 #: The most terms one completion gives (``limit``), and the longest text it takes (``q``).
 COMPLETE_LIMIT = 50
 MAX_TEXT = 200
-#: Prefixes the editor declares and completes (the service never adds them to a query itself).
+#: The most IRIs one ``/api/labels`` request names (a results page asks in batches of this).
+LABELS_LIMIT = 100
 
 
 def editor_curie(value: str) -> str | None:
@@ -92,3 +96,26 @@ def label_api() -> Response:
     labels = sorted(row["l"].value for row in rows)
     return jsonify({"iri": node.value, "curie": editor_curie(node.value),
                     "label": labels[0] if labels else None})
+
+
+def labels_api() -> Response:
+    """``/api/labels?iri=…&iri=…``: ``{"labels": {iri: label or null}}`` for up to
+    :data:`LABELS_LIMIT` IRIs; each is checked, then bound in a ``VALUES`` block of terms
+    serialised by rdflib (as the named queries' parameters are)."""
+    given = request.args.getlist("iri")
+    if not given:
+        raise QueryParameterError("iri: name at least one IRI (iri=…&iri=…)")
+    if len(given) > LABELS_LIMIT:
+        raise QueryParameterError(f"iri: at most {LABELS_LIMIT} IRIs in one request (got "
+                                  f"{len(given)}); ask in batches")
+    nodes = []
+    for number, value in enumerate(given, start=1):
+        try:
+            nodes.append(iri(value))
+            term_n3(nodes[-1])
+        except ValueError:
+            raise QueryParameterError(f"iri number {number} ({quoted(value, 60)}): not an "
+                                      "absolute IRI") from None
+    values = "VALUES ?s { " + " ".join(dict.fromkeys(term_n3(n) for n in nodes)) + " }"
+    found = first_labels(select(Q.LABELS.format(values=values)), "s", "l")
+    return jsonify({"labels": {n.value: found.get(n.value) for n in nodes}})

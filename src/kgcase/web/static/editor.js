@@ -1,5 +1,5 @@
 /* The SPARQL workbench: YASGUI (editor, results, tabs) on the service's own /sparql, with
-   completion of the service's prefixes and of terms by label (/api/complete), labels on hover
+   completion of the service's and the Bioregistry's prefixes and of terms by label (/api/complete), labels on hover
    (/api/label) and the named queries as examples. Without JavaScript (or without YASGUI) the
    page keeps its plain form and server-rendered table. Configuration comes from the data-
    attributes of #workbench; nothing here is inline in the page. */
@@ -163,34 +163,30 @@
     }
   };
   Yasqe.registerAutocompleter(termCompleter, false);
+  /* Prefixes after PREFIX: the service's own, then the Bioregistry's (a JSON file written at
+     set-up and served from here: data-prefixmap), a service prefix winning over a namesake. */
   Yasqe.forkAutocompleter("prefixes", {
     name: "kgPrefixes",
     persistenceId: null,
     get: function () {
-      return SERVICE_PREFIXES.map(function (pair) { return pair[0] + ": <" + pair[1] + ">"; });
+      var own = SERVICE_PREFIXES.map(function (pair) { return pair[0] + ": <" + pair[1] + ">"; });
+      var taken = Object.create(null);
+      SERVICE_PREFIXES.forEach(function (pair) { taken[pair[0]] = true; });
+      return fetch(data.prefixmap, { headers: { Accept: "application/json" } })
+        .then(function (response) {
+          if (!response.ok) { throw new Error("prefix map: HTTP " + response.status); }
+          return response.json();
+        })
+        .then(function (map) {
+          return own.concat(map.prefixes.filter(function (pair) { return !taken[pair[0]]; })
+            .map(function (pair) { return pair[0] + ": <" + pair[1] + ">"; }));
+        })
+        .catch(function (error) {
+          console.warn("only the service's prefixes are completed:", error);
+          return own;
+        });
     }
   }, false);
-
-  /* YASR's table filters and sorts on each value run through an HTML sanitiser (and the
-     filter on any value with "&" through innerHTML): a label holding markup would be parsed
-     as HTML there. Filter and sort on the plain text instead; what is shown stays escaped. */
-  var Table = Yasgui.Yasr.plugins.table;
-  if (Table && Table.prototype.getColumns) {
-    var columnsOf = Table.prototype.getColumns;
-    Table.prototype.getColumns = function () {
-      return columnsOf.call(this).map(function (column, index) {
-        var render = column.render;
-        if (index === 0 || typeof render !== "function") { return column; }
-        column.render = function (cell, type, row, meta) {
-          if (cell !== "" && cell && (type === "filter" || type === "sort" || !type)) {
-            return String(cell.value).replace(/[<>&]/g, " ");
-          }
-          return render(cell, type, row, meta);
-        };
-        return column;
-      });
-    };
-  }
 
   /* Downloads are named after the query: its tab's name, else its first comment line. */
   function downloadName() {
@@ -216,11 +212,22 @@
       value: data.start,
       autocompleters: ["kgPrefixes", "variables", "kgTerms"],
       prefixCcApi: null,
+      syntaxErrorCheck: false,  // editor-syntax.js says it in words, at the token
       editorHeight: "320px"
     },
-    yasr: { getDownloadFileName: downloadName }
+    yasr: { getDownloadFileName: downloadName, pluginOrder: ["table", "chart", "response"] }
   });
   root.workbench = yasgui;  // for tests and the console
+  /* Each tab's editor is checked as it is edited (editor-syntax.js); YASGUI makes a tab's
+     editor when the tab is first shown. */
+  function checkSyntax() {
+    var tab = yasgui.getTab();
+    var yasqe = tab && tab.getYasqe();
+    if (yasqe && window.kgSyntax) { window.kgSyntax.attach(yasqe); }
+  }
+  checkSyntax();
+  yasgui.on("tabSelect", function () { window.setTimeout(checkSyntax, 0); });
+  yasgui.on("tabAdd", function () { window.setTimeout(checkSyntax, 0); });
   /* YASGUI stores a tab's query when its editor loses focus or runs; leaving or reloading the
      page keeps the text being typed too. */
   window.addEventListener("pagehide", function () {
@@ -264,6 +271,9 @@
 
   function labelOf(iri) {
     if (iri in labels) { return Promise.resolve(labels[iri]); }
+    if (window.kgLabels) {  // the results' cache (editor-results.js)
+      return window.kgLabels.of([iri]).then(function (known) { return known[iri]; });
+    }
     return fetch(data.label + "?" + new URLSearchParams({ iri: iri }).toString(),
                  { headers: { Accept: "application/json" } })
       .then(function (response) { return response.ok ? response.json() : { label: null }; })
