@@ -10,6 +10,7 @@ from typing import TypeVar
 import click
 
 from kgcase import __version__
+from kgcase.draft.cli import draft_command
 from kgcase.errors import KgcaseError
 from kgcase.synth import synth_command
 from kgcase.web.cli import query_command, serve_command
@@ -144,6 +145,7 @@ def _run(fn: Callable[[], T]) -> T:
 main.add_command(serve_command, "serve")
 main.add_command(query_command, "query")
 main.add_command(synth_command, "synth")
+main.add_command(draft_command, "draft")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -283,7 +283,7 @@ def _sources(case: Case) -> list[tuple[Loc, Any]]:
         for key in ("diagnoses", "findings", "exposures", "measurements", "effects"):
             for j, item in enumerate(getattr(p, key)):
                 out.append((("patients", i, key, j), item.source))
-    for key in ("claims", "hypotheses"):
+    for key in ("claims", "hypotheses", "review"):
         for j, item in enumerate(getattr(case, key)):
             out.append(((key, j), item.source))
     return out
