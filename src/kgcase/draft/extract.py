@@ -57,6 +57,7 @@ class Extractor:
         self.intro = [re.compile(p, re.IGNORECASE) for p in self.patients["introduction"]]
         self.ref = re.compile(self.patients["reference"], re.IGNORECASE)
         self.age_pattern = re.compile(self.patients["age"], re.IGNORECASE)
+        self.finding_cue = re.compile(load_rules("mentions")["finding_cue"], re.IGNORECASE)
         self.directions = [(d, _compile(cues)) for d, cues in
                            load_rules("effects")["directions"].items()]
         self.window = re.compile(load_rules("effects")["window"], re.IGNORECASE)
@@ -108,10 +109,9 @@ class Extractor:
             m = pattern.search(s.text)
             if m:
                 if number is None:
-                    number = len(draft.patients) + 1 if (current and current.sex != "unknown") \
-                        else (int(current.id[1:]) if current else 1)
+                    number = self._new_or_same(m, current, draft)
                 p = draft.patient(number)
-                if p.sex == "unknown":
+                if p.sex == "unknown" or p.age is None:
                     age = m.groupdict().get("age")
                     p.age = float(age) if age else None
                     p.sex = self.patients["sex"].get(m["noun"].casefold(), "unknown")
@@ -120,10 +120,23 @@ class Extractor:
             return draft.patient(number)
         return current
 
+    def _new_or_same(self, m: re.Match[str], current: PatientDraft | None,
+                     draft: CaseDraft) -> int:
+        """A second introduction (abstract, then case) names the same patient unless its age
+        or sex differs."""
+        if current is None:
+            return 1
+        age = m.groupdict().get("age")
+        sex = self.patients["sex"].get(m["noun"].casefold(), "unknown")
+        same_age = current.age is None or age is None or float(age) == current.age
+        same_sex = "unknown" in (sex, current.sex) or sex == current.sex
+        return int(current.id[1:]) if same_age and same_sex else len(draft.patients) + 1
+
     # -- observations --------------------------------------------------------------------------
     def observe(self, s: Sentence, p: PatientDraft, draft: CaseDraft) -> None:
         exposures = [m for m in s.mentions if m.of_kind("drug")]
         treated = bool(exposures or self.treatment.search(s.text))
+        self.unmatched(s, draft)
         for m in s.mentions:
             if m.hypothetical or m.family:
                 what = "hypothetical" if m.hypothetical else "family history"
@@ -158,9 +171,26 @@ class Extractor:
 
     def ungrounded(self, m: Mention, s: Sentence, draft: CaseDraft) -> None:
         names = [f"{t.curie} ({t.label})" for t in m.candidates]
+        state = f"ABSENT (negated by {', '.join(m.cues)}); " if m.negated else ""
         draft.add_review(m.text, m.candidates[0].kind if m.candidates else "mention",
-                         "no term of the kgcase ontology; the candidates are outside it "
-                         "(add one with `kgcase terms add` after checking it)", names, s.source)
+                         f"{state}no term of the kgcase ontology; the candidates are outside "
+                         "it (add one with `kgcase terms add` after checking it)", names,
+                         s.source)
+
+    def unmatched(self, s: Sentence, draft: CaseDraft) -> None:
+        """Phrases a finding cue introduces that match no name: listed with close names."""
+        import difflib
+
+        for hit in self.finding_cue.finditer(s.text):
+            start, end = s.start + hit.start("phrase"), s.start + hit.end("phrase")
+            if any(m.start < end and start < m.end for m in s.mentions):
+                continue
+            phrase = hit["phrase"].strip()
+            close = difflib.get_close_matches(phrase.casefold(), list(self.vocab.lower),
+                                              n=3, cutoff=0.6)
+            candidates = [f"{c} ({ids[0]})" for c in close for ids in [self.vocab.lower[c]]]
+            draft.add_review(phrase, "mention", "matches no term name; candidates are the "
+                             "closest names", candidates, s.source)
 
     def finding(self, m: Mention, term: Term, s: Sentence, p: PatientDraft) -> None:
         for f in p.facts["findings"]:

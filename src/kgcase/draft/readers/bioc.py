@@ -23,7 +23,7 @@ def read_bioc_xml(path: Path) -> list[Document]:
 
 
 def read_bioc_json(path: Path) -> list[Document]:
-    from bioc import biocjson
+    from bioc.biocjson.decoder import parse_collection
 
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
@@ -33,9 +33,9 @@ def read_bioc_json(path: Path) -> list[Document]:
         raise ReaderError(path, "JSON without a BioC 'documents' list",
                           "give a BioC JSON collection (source, date, key, documents)")
     try:
-        collection = biocjson.fromJSON(raw, "collection")
+        collection = parse_collection(raw)
     except (KeyError, TypeError, ValueError) as exc:
-        raise ReaderError(path, f"BioC JSON with a missing or bad field ({exc})",
+        raise ReaderError(path, f"BioC JSON with a missing or bad field ({exc!r})",
                           "each passage needs offset and text; each annotation locations") from None
     return _documents(path, collection)
 

@@ -26,6 +26,7 @@ ALLOWED: dict[str, set[str]] = {
     "claims": {"cues", "citation", "observation"},
     "lexicon": {"forms"},
     "context": {"categories", "drop_default"},
+    "mentions": {"finding_cue"},
 }
 
 
