@@ -61,7 +61,7 @@ class Extractor:
         self.directions = [(d, _compile(cues)) for d, cues in
                            load_rules("effects")["directions"].items()]
         self.window = re.compile(load_rules("effects")["window"], re.IGNORECASE)
-        self.treatment = re.compile(load_rules("effects")["treatment"])
+        self.treatment = re.compile(load_rules("effects")["treatment"], re.IGNORECASE)
         ex = self.exposure_rules
         self.dose = re.compile(ex["dose"])
         self.interval = re.compile(ex["interval"]["pattern"], re.IGNORECASE)
@@ -306,7 +306,8 @@ class Extractor:
                          after)
             if not v or not v["value"]:
                 return False
-            printed, unit = v["value"].replace(" ", "").replace(",", "."), v["unit"]
+            printed = v["value"].replace(" ", "").replace(",", ".")
+            unit = v["unit"].rstrip(".") if v["unit"] else None
             if printed.startswith(("≤", "≥")):
                 printed = printed.replace("≤", "<=").replace("≥", ">=")
         try:

@@ -23,11 +23,14 @@ ID_SEPARATOR = "|"
 
 def build_nlp(vocab: Vocabulary) -> Any:
     """A blank English pipeline with the vocabulary's rulers and ConText."""
-    import medspacy  # noqa: F401  (registers the medspacy_* factories)
-    import spacy
-    from medspacy.context import ConTextRule
+    with warnings.catch_warnings():
+        # spaCy 3.7 and medspaCy use pydantic's v1 API and click's old helpers at import time
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import medspacy  # noqa: F401  (registers the medspacy_* factories)
+        import spacy
+        from medspacy.context import ConTextRule
 
-    import kgcase.draft.matcher  # noqa: F401  (registers kgcase_dictionary)
+        import kgcase.draft.matcher  # noqa: F401  (registers kgcase_dictionary)
 
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer", name=PIPES[0])

