@@ -9,6 +9,7 @@
     throughput named queries under concurrent load, kgcase beside rdflib (bench_throughput.py)
     bridge   granian's WSGI path beside the RSGI bridge that reads bodies first (bench_bridge.py)
     hardening the hardening review's attacks on the code before and after it (bench_hardening.py)
+    draft    `kgcase draft` precision/recall per category and speed (bench_draft.py)
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import sys
 SCRIPTS = {"build": "bench_build", "remote": "bench_remote", "service": "bench_service",
            "pages": "bench_pages", "optimise": "bench_optimise",
            "throughput": "bench_throughput", "bridge": "bench_bridge",
-           "hardening": "bench_hardening"}
+           "hardening": "bench_hardening", "draft": "bench_draft"}
 
 
 def main(argv: list[str]) -> None:

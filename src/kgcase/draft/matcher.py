@@ -28,7 +28,12 @@ class DictionaryMatcher:
 
     def __init__(self, names: dict[str, list[str]], label: str, separator: str) -> None:
         self.table = {keys(n): separator.join(ids) for n, ids in names.items()}
-        self.longest = max((len(k) for k in self.table), default=0)
+        lengths: dict[str, set[int]] = {}
+        for k in self.table:
+            if k:
+                lengths.setdefault(k[0], set()).add(len(k))
+        #: first token → the name lengths (in tokens) that start with it, longest first
+        self.starts = {t: sorted(n, reverse=True) for t, n in lengths.items()}
         self.label = label
 
     def __call__(self, doc: Doc) -> Doc:
@@ -36,7 +41,9 @@ class DictionaryMatcher:
         found = []
         i = 0
         while i < len(tokens):
-            for n in range(min(self.longest, len(tokens) - i), 0, -1):
+            for n in self.starts.get(tokens[i][2], ()):
+                if i + n > len(tokens):
+                    continue
                 ident = self.table.get(tuple(t[2] for t in tokens[i:i + n]))
                 if ident is not None:
                     span = doc.char_span(tokens[i][0], tokens[i + n - 1][1], label=self.label,
