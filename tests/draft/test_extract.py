@@ -105,3 +105,37 @@ def test_bioc_annotations_become_review_candidates_not_facts():
     kinds = {r["kind"] for r in case["review"]}
     assert {"annotation (Disease)", "annotation (Chemical)"} <= kinds
     assert [d["disease"] for d in facts(case, "diagnoses")] == ["MONDO:0007915"]
+
+
+def test_pipeline_components_in_order():
+    from draft.support import ONTOLOGY
+    from kgcase.draft.nlp import PIPES, pipeline
+
+    assert tuple(pipeline(ONTOLOGY).pipe_names) == PIPES
+
+
+def test_no_effect_on_is_not_absence_and_citations_end_sentences(tmp_path):
+    path = tmp_path / "r.txt"
+    path.write_text(
+        "Two girls\n\nCASE REPORTS\nA 9-year-old girl (patient 1) had hepatitis. "
+        "A 12-year-old girl (patient 2) had hepatitis.\n\nDISCUSSION\n"
+        "In patient 1 anti-dsDNA antibodies increased under tocilizumab, as reported with "
+        "other drugs.12 For patient 2, tocilizumab had no effect on hepatitis.\n",
+        encoding="utf-8")
+    (case,) = draft_of(path)
+    p1, p2 = case["patients"]
+    assert not [f for f in p1.get("findings", []) + p2.get("findings", []) if f.get("absent")]
+    assert [(e["target"], e["direction"]) for e in p2.get("effects", [])] == [
+        ("HP:0012115", "unchanged")]
+    assert "HP:0012115" not in {e["target"] for e in p1.get("effects", [])}
+
+
+def test_a_test_becoming_positive_is_the_phenotype_it_assesses(tmp_path):
+    path = tmp_path / "r.txt"
+    path.write_text("One girl\n\nA 9-year-old girl was treated with tocilizumab. Under "
+                    "tocilizumab, the direct antiglobulin test became positive.\n",
+                    encoding="utf-8")
+    (case,) = draft_of(path)
+    (p,) = case["patients"]
+    assert [(e["target"], e["direction"]) for e in p["effects"]] == [("HP:0032366", "appeared")]
+    assert [f["phenotype"] for f in p["findings"]] == ["HP:0032366"]

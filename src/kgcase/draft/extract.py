@@ -156,6 +156,10 @@ class Extractor:
                 continue
             direction = self.direction(s.text, m.start - s.start) if treated else None
             phenotype = m.of_kind("phenotype")
+            if test and direction in ("appeared", "resolved"):  # "became positive/negative"
+                assessed = self.vocab.assesses.get(test.curie, [])
+                if len(assessed) == 1:  # the positivity the test assesses is the finding
+                    phenotype, test = self.vocab.terms[assessed[0]], None
             if direction and (test or phenotype):
                 drug = min(exposures, key=lambda e: abs(e.start - m.start)) if exposures else None
                 self.effect(m, test or phenotype, direction, drug, s, p)  # type: ignore[arg-type]

@@ -15,8 +15,8 @@ from typing import Any
 from kgcase.draft.rules import load_rules, rule_path
 from kgcase.draft.vocab import Vocabulary, load_vocabulary
 
-PIPES = ("kgcase_sentences", "kgcase_terms", "kgcase_symbols", "kgcase_dictionary",
-         "medspacy_context")
+PIPES = ("kgcase_sentences", "kgcase_citation_breaks", "kgcase_terms", "kgcase_symbols",
+         "kgcase_dictionary", "medspacy_context")
 LABEL = "TERM"
 ID_SEPARATOR = "|"
 
@@ -30,22 +30,24 @@ def build_nlp(vocab: Vocabulary) -> Any:
         import spacy
         from medspacy.context import ConTextRule
 
-        import kgcase.draft.matcher  # noqa: F401  (registers kgcase_dictionary)
+        import kgcase.draft.matcher
+        import kgcase.draft.sentences  # noqa: F401  (registers kgcase_citation_breaks)
 
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer", name=PIPES[0])
-    lower = nlp.add_pipe("entity_ruler", name=PIPES[1],
+    nlp.add_pipe(PIPES[1])
+    lower = nlp.add_pipe("entity_ruler", name=PIPES[2],
                          config={"phrase_matcher_attr": "LOWER", "validate": False})
-    exact = nlp.add_pipe("entity_ruler", name=PIPES[2], config={"validate": False})
+    exact = nlp.add_pipe("entity_ruler", name=PIPES[3], config={"validate": False})
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=r".*\[W036\].*")
         lower.add_patterns([{"label": LABEL, "pattern": name, "id": ID_SEPARATOR.join(ids)}
                             for name, ids in vocab.lower.items()])
         exact.add_patterns([{"label": LABEL, "pattern": name, "id": ID_SEPARATOR.join(ids)}
                             for name, ids in vocab.exact.items()])
-    hpo = nlp.add_pipe("kgcase_dictionary", name=PIPES[3])
+    hpo = nlp.add_pipe("kgcase_dictionary", name=PIPES[4])
     hpo.__init__(vocab.hpo, LABEL, ID_SEPARATOR)
-    context = nlp.add_pipe(PIPES[4], config={"rules": None})
+    context = nlp.add_pipe(PIPES[5], config={"rules": None})
     drop = {w.casefold() for w in load_rules("context")["drop_default"]}
     defaults = ConTextRule.from_json(context.DEFAULT_RULES_FILEPATH)
     context.add([r for r in defaults if r.literal.casefold() not in drop])

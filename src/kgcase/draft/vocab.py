@@ -47,6 +47,8 @@ class Vocabulary:
     lower: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     exact: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     hpo: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    #: test → the phenotypes it assesses (the ontology's "assesses phenotype")
+    assesses: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     versions: dict[str, str] = field(default_factory=dict)
 
     def add(self, name: str, curie: str, *, hpo: bool = False) -> None:
@@ -151,6 +153,10 @@ def load_vocabulary(ontology_dir: Path, with_hpo: bool = True) -> Vocabulary:
             curie = compress_iri(str(s)) if isinstance(s, URIRef) else None
             if curie in vocab.terms:
                 vocab.add(str(name), curie)
+    for s, o in graph.subject_objects(URIRef(term(1041))):
+        test, phenotype = compress_iri(str(s)), compress_iri(str(o))
+        if test in vocab.terms and phenotype in vocab.terms:
+            vocab.assesses[test].append(phenotype)
     if with_hpo:
         path = hpo_obo_path()
         terms, parents, version = read_obo(path)
