@@ -10,7 +10,7 @@ from typing import TypeVar
 import click
 
 from kgcase import __version__
-from kgcase.draft.cli import draft_command
+from kgcase.draft.cli import draft_command, terms_command
 from kgcase.errors import KgcaseError
 from kgcase.synth import synth_command
 from kgcase.web.cli import query_command, serve_command
@@ -146,6 +146,7 @@ main.add_command(serve_command, "serve")
 main.add_command(query_command, "query")
 main.add_command(synth_command, "synth")
 main.add_command(draft_command, "draft")
+main.add_command(terms_command, "terms")
 
 
 if __name__ == "__main__":  # pragma: no cover

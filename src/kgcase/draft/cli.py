@@ -96,3 +96,33 @@ def draft_command(inputs: tuple[Path, ...], out_dir: Path, ontology_dir: Path, j
                f"{time.perf_counter() - started:.1f} s", err=True)
     if failed:
         sys.exit(2)
+
+
+@click.group("terms")
+def terms_command() -> None:
+    """Add terms to the ontology's imports."""
+
+
+@terms_command.command("add")
+@click.argument("curie")
+@click.option("--release", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="A local release of the source ontology (.obo, .owl or .ttl) to check the "
+                   "identifier against.")
+@click.option("--definition", required=True, help="The curators' one-sentence definition.")
+@click.option("--parent", default=None, help="Parent CURIE (default: by prefix, e.g. "
+                                             "phenotypic feature for HP).")
+@click.option("--ontology", "ontology_dir", type=click.Path(path_type=Path, file_okay=False),
+              default="ontology", envvar="KGCASE_ONTOLOGY_DIR", show_default=True,
+              show_envvar=True)
+def terms_add_command(curie: str, release: Path, definition: str, parent: str | None,
+                      ontology_dir: Path) -> None:
+    """Import CURIE after checking it is a current term of RELEASE; regenerate the modules."""
+    from kgcase.draft.newterms import NewTermError, add_term
+
+    try:
+        found = add_term(curie, release, ontology_dir, definition, parent)
+    except NewTermError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    click.echo(f"added {curie} ({found.label}) to {ontology_dir / 'imports' / 'terms.tsv'} "
+               "and regenerated the import modules", err=True)
