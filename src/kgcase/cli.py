@@ -98,7 +98,7 @@ def check_command(cases_dir: Path, ontology_dir: Path) -> None:
     from kgcase.build import BuildInputs, check
 
     inputs = BuildInputs(cases_dir=cases_dir, ontology_dir=ontology_dir, data_dir=Path("."),
-                         progress=False, cache=False, shacl_every=1)
+                         progress=False, cache=False, shacl_every=1, accept_drafts=True)
     n = _run(lambda: check(inputs))
     click.echo(f"{n} case file(s) valid")
 
