@@ -80,7 +80,7 @@ def own(terms: TermIndex) -> tuple[dict[str, Tally], dict[str, int], int]:
     return tallies, safety, len(files)
 
 
-def speed(n: int, jobs: int) -> float:
+def speed(n: int, jobs: int) -> tuple[float, float]:
     """Seconds for `kgcase draft` over ``n`` synthetic abstracts (whole command)."""
     from kgcase.synth import synth_case
     from kgcase.synth.render import render_text
@@ -93,10 +93,13 @@ def speed(n: int, jobs: int) -> float:
             text = render_text(case, i).split("\nTable 1")[0]  # narrative only: an abstract
             (inputs / f"{case['id']}.txt").write_text(text, encoding="utf-8")
         started = time.perf_counter()
+        import os
+
+        load = os.getloadavg()[0]
         subprocess.run([sys.executable, "-m", "kgcase.cli", "draft", str(inputs), "--out",
                         str(Path(tmp) / "out"), "--ontology", str(ONTOLOGY), "--jobs",
                         str(jobs), "--quiet"], check=True)
-        return time.perf_counter() - started
+        return time.perf_counter() - started, max(load, os.getloadavg()[0])
 
 
 def main() -> None:
@@ -110,7 +113,7 @@ def main() -> None:
     seed_t, seed_s, seed_secs = seed(terms)
     syn_t, syn_s = synthetic(args.synthetic, terms)
     own_t, own_s, n_own = own(terms)
-    secs = speed(args.speed, args.jobs)
+    secs, load = speed(args.speed, args.jobs)
     when = datetime.now(UTC).strftime("%Y-%m-%d")
     lines = [
         "## Drafting case files",
@@ -120,8 +123,9 @@ def main() -> None:
         "",
         f"**Speed.** {args.speed} synthetic abstracts (narrative only) drafted by "
         f"`kgcase draft DIR --jobs {args.jobs}` in {secs:.1f} s end to end, process start and "
-        f"pipeline build included ({args.speed / secs:.0f} abstracts/s). The seed's full text "
-        f"alone: {seed_secs:.1f} s in a warm process.",
+        f"pipeline build included ({args.speed / secs:.0f} abstracts/s), with the machine's "
+        f"1-minute load average at {load:.0f} (other work on its 2 cores). The seed's full "
+        f"text, first in its process (pipeline build included): {seed_secs:.1f} s.",
         "",
         "**The seed** (cases/sources/cabrera-2016.txt against cases/cabrera-2016.yaml). Its "
         "table is interleaved in the extracted text, so its values are not placed: "
