@@ -139,3 +139,18 @@ def test_a_test_becoming_positive_is_the_phenotype_it_assesses(tmp_path):
     (p,) = case["patients"]
     assert [(e["target"], e["direction"]) for e in p["effects"]] == [("HP:0032366", "appeared")]
     assert [f["phenotype"] for f in p["findings"]] == ["HP:0032366"]
+
+
+def test_front_matter_units_and_bracketed_citations_are_not_claims(tmp_path):
+    path = tmp_path / "r.txt"
+    path.write_text(
+        "A boy\ndoi:10.5555/kgcase.test.9 (2024)\n\nABSTRACT\nEtanercept has been reported to "
+        "raise antinuclear antibodies.[1] We describe a 12-year-old boy with juvenile "
+        "idiopathic arthritis. Corticosteroids (2 mg/kg/day) and methotrexate (15 mg/m2 weekly) "
+        "were started.\n", encoding="utf-8")
+    (case,) = draft_of(path)
+    assert [c["statement"] for c in case["claims"]] == [
+        "Etanercept has been reported to raise antinuclear antibodies.[1]"]
+    (p,) = case["patients"]
+    assert [d["disease"] for d in p["diagnoses"]] == ["MONDO:0011429"]
+    assert {e["drug"] for e in p["exposures"]} == {"CHEBI:50858", "CHEBI:44185"}

@@ -153,6 +153,8 @@ def load_vocabulary(ontology_dir: Path, with_hpo: bool = True) -> Vocabulary:
             curie = compress_iri(str(s)) if isinstance(s, URIRef) else None
             if curie in vocab.terms:
                 vocab.add(str(name), curie)
+                if len(name) > _SHORT and not str(name).endswith("s"):  # "corticosteroids"
+                    vocab.add(f"{name}s", curie)
     for s, o in graph.subject_objects(URIRef(term(1041))):
         test, phenotype = compress_iri(str(s)), compress_iri(str(o))
         if test in vocab.terms and phenotype in vocab.terms:

@@ -11,6 +11,8 @@ from kgcase.draft.rules import load_rules
 
 _DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>]+[^\s\"<>.,;)])")
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
+_FRONT = re.compile(r"^\s*(?:doi:|https?://(?:dx\.)?doi\.org/)\S+(?:\s*\(\d{4}\))?\s*$",
+                    re.IGNORECASE)
 _TABLE_CAPTION = re.compile(r"^\s*Table\s+(\d+)\b", re.IGNORECASE)
 
 
@@ -48,7 +50,9 @@ def text_document(path: Path, raw: str) -> Document:
         if not lines:
             continue
         table = _table(lines, len(doc.tables) + 1)
-        if table is not None:
+        if n == 0 and all(_FRONT.match(ln) for ln in lines):  # doi:… (year) under the title
+            doc.add("\n".join(lines), section, "front")
+        elif table is not None:
             doc.add_table(table, section)
         else:
             doc.add("\n".join(lines), section, "abstract" if _is_abstract(section) else "paragraph")
