@@ -41,3 +41,14 @@ def test_text_values_without_time_point_are_marked_uncertain():
     case = draft_document(doc, ONTOLOGY).to_dict()
     (crp,) = facts(case, "measurements")
     assert crp["certainty"] == "uncertain" and "no time point" in crp["note"]
+
+
+def test_row_labels_and_values_outside_a_table_are_listed_not_placed(tmp_path):
+    path = tmp_path / "r.txt"
+    path.write_text("Lost layout\n\nCASE REPORT\nA 9-year-old girl had arthritis.\n"
+                    "CRP (<5 mg/L)\nANA\n30 85 >97\nHer CRP fell.\n", encoding="utf-8")
+    (case,) = draft_of(path)
+    listed = {(r["kind"], r["text"]) for r in case["review"]}
+    assert {("table row", "CRP (<5 mg/L)"), ("table row", "ANA"),
+            ("table cell", "30 85 >97")} <= listed
+    assert not facts(case, "measurements")

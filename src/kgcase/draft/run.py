@@ -8,7 +8,7 @@ from kgcase.draft.compose import CaseDraft, slug
 from kgcase.draft.document import Document
 from kgcase.draft.extract import Extractor, sentences
 from kgcase.draft.nlp import pipeline
-from kgcase.draft.tables import table_series
+from kgcase.draft.tables import stray_rows, table_series
 from kgcase.draft.vocab import load_vocabulary
 
 
@@ -29,6 +29,7 @@ def draft_document(doc: Document, ontology_dir: Path, *, with_hpo: bool = True) 
     Extractor(vocab).draft(doc, sentences(doc, nlp, vocab), draft)
     for table in doc.tables:
         table_series(table, vocab, draft)
+    stray_rows(doc.passages, vocab, draft)
     for ann in doc.annotations:
         _annotation(doc, ann, draft)
     missing = [k for k in ("journal", "year", "doi") if getattr(doc.citation, k) is None]

@@ -129,3 +129,28 @@ def _unit_and_range(text: str, units: dict[str, str]) -> tuple[str | None, str |
         except ValueError:
             reference = None
     return unit, reference
+
+
+_VALUE = r"(?:[<>≤≥]?\d+(?:[.,]\d+)?|1/\d+|[+−-]|nd)"
+_VALUES_LINE = re.compile(rf"^{_VALUE}(?:\s+{_VALUE})+$")
+
+
+def stray_rows(passages: list[Any], vocab: Vocabulary, draft: CaseDraft) -> None:
+    """Row labels and lines of values outside any table (a table whose layout the text lost):
+    listed for review, never placed by guessing."""
+    for passage in passages:
+        if passage.kind not in ("paragraph", "abstract"):
+            continue
+        for line in passage.text.splitlines():
+            text = line.strip()
+            source = {"section": passage.section or "Text", "quote": text}
+            if not text or len(text) > 60:
+                continue
+            test = _test(text, vocab) if ("(" in text or len(text.split()) <= 3) else None
+            if test is not None and text.casefold() != vocab.terms[test].label.casefold():
+                draft.add_review(text, "table row", "a test's row label outside any table: its "
+                                 "values cannot be placed (fix: type them in as a measurement)",
+                                 [test], source)
+            elif _VALUES_LINE.match(text):
+                draft.add_review(text, "table cell", "values outside any table: their row and "
+                                 "column cannot be placed", [], source)
