@@ -105,3 +105,34 @@ def test_xml_entities_are_not_expanded(tmp_path: Path):
         "</PubmedArticleSet>", encoding="utf-8")
     docs = read(path)
     assert "TOP-SECRET" not in docs[0].text
+
+
+def test_pdf_ruled_tables_become_tables(tmp_path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from kgcase.draft.run import draft_document
+
+    fig = plt.figure(figsize=(8.27, 11.69))
+    for n, line in enumerate(["Tocilizumab in a girl", "CASE REPORT",
+                              "A 6-year-old girl was diagnosed with juvenile idiopathic arthritis.",
+                              "Table 1 Laboratory values"]):
+        fig.text(0.05, 0.95 - n * 0.03, line, fontsize=9)
+    ax = fig.add_axes((0.05, 0.6, 0.9, 0.2))
+    ax.axis("off")
+    ax.table(cellText=[["Test", "Baseline", "M6"], ["CRP (<5 mg/L)", "40", "3"],
+                       ["ANA", "1/640", "1/640"]], loc="center")
+    fig.savefig(tmp_path / "t.pdf")
+    plt.close(fig)
+    (doc,) = read(tmp_path / "t.pdf")
+    (table,) = doc.tables
+    assert (table.caption, table.columns) == ("Table 1 Laboratory values", ["Baseline", "M6"])
+    assert table.rows == [("CRP (<5 mg/L)", ["40", "3"]), ("ANA", ["1/640", "1/640"])]
+    from draft.support import ONTOLOGY
+
+    case = draft_document(doc, ONTOLOGY).to_dict()
+    crp = next(m for p in case["patients"] for m in p.get("measurements", [])
+               if m["test"] == "KGCASE:0000144")
+    assert crp["values"] == {"M0": "40", "M6": "3"}
