@@ -154,3 +154,18 @@ def test_front_matter_units_and_bracketed_citations_are_not_claims(tmp_path):
     (p,) = case["patients"]
     assert [d["disease"] for d in p["diagnoses"]] == ["MONDO:0011429"]
     assert {e["drug"] for e in p["exposures"]} == {"CHEBI:50858", "CHEBI:44185"}
+
+
+def test_a_sentence_that_observes_then_cites_gives_both(tmp_path):
+    path = tmp_path / "r.txt"
+    path.write_text(
+        "One girl\n\nCASE REPORT\nA 9-year-old girl (patient 1) was treated with tocilizumab. "
+        "In patient 1 anti-dsDNA antibodies increased under tocilizumab, an effect that has "
+        "been already reported with TNF inhibitors.12\n", encoding="utf-8")
+    (case,) = draft_of(path)
+    (claim,) = case["claims"]
+    assert claim["statement"].startswith("an effect that has been already reported")
+    (effect,) = facts(case, "effects")
+    assert effect["source"]["quote"] == (
+        "In patient 1 anti-dsDNA antibodies increased under tocilizumab")
+    assert (effect["target"], effect["direction"]) == ("KGCASE:0000149", "increased")

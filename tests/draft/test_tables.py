@@ -52,3 +52,16 @@ def test_row_labels_and_values_outside_a_table_are_listed_not_placed(tmp_path):
     assert {("table row", "CRP (<5 mg/L)"), ("table row", "ANA"),
             ("table cell", "30 85 >97")} <= listed
     assert not facts(case, "measurements")
+
+
+def test_rows_named_in_brackets_by_phenotype_or_as_phenotypes(tmp_path):
+    path = tmp_path / "r.txt"
+    path.write_text("Rows\n\nCASE REPORT\nA 9-year-old girl (patient 1) had arthritis.\n\n"
+                    "Table 1 Values\nTest\tPatient 1, M0\tPatient 1, M6\n"
+                    "Joint manifestation (cJADAS)\t20\t0\nCryoglobulinaemia\t−\t+\n"
+                    "Raynaud's phenomenon\t+\t+\n", encoding="utf-8")
+    (case,) = draft_of(path)
+    tests = {m["test"]: m["values"] for m in facts(case, "measurements")}
+    assert tests == {"KGCASE:0000155": {"M0": "20", "M6": "0"},  # cJADAS, in brackets
+                     "KGCASE:0000152": {"M0": "−", "M6": "+"},  # the test assessing it
+                     "HP:0030880": {"M0": "+", "M6": "+"}}  # a phenotype row, as the seed has

@@ -79,6 +79,24 @@ class Extractor:
             return False
         return bool(self.claim_cues.search(s.text) or self.citation.search(s.text))
 
+    def split_mixed(self, s: Sentence) -> tuple[Sentence | None, Sentence]:
+        """A sentence that observes and then cites ("In patient 1 X increased, an effect that
+        has been reported with Y") gives an observation clause and a claim clause."""
+        cue = self.claim_cues.search(s.text)
+        if cue is None or not self.observation.search(s.text[:cue.start()]):
+            return None, s
+        cut = max(s.text.rfind(",", 0, cue.start()), s.text.rfind(";", 0, cue.start()))
+        if cut <= 0:
+            return None, s
+        rest = len(s.text[cut + 1:]) - len(s.text[cut + 1:].lstrip())
+
+        def part(start: int, end: int) -> Sentence:
+            a, b = s.start + start, s.start + end
+            return Sentence(s.passage, a, s.text[start:end],
+                            [m for m in s.mentions if a <= m.start and m.end <= b])
+
+        return part(0, cut), part(cut + 1 + rest, len(s.text))
+
     def in_background(self, s: Sentence) -> bool:
         return s.passage.section.casefold() in self.sections["background"]
 
@@ -89,8 +107,11 @@ class Extractor:
             if s.passage.section.casefold() in self.sections["references"]:
                 continue
             if self.is_claim(s):
-                self.claim(s, draft)
-                continue
+                observed, claimed = self.split_mixed(s)
+                self.claim(claimed, draft)
+                if observed is None:
+                    continue
+                s = observed
             if self.in_background(s) and not self.observation.search(s.text):
                 continue
             current = self.who(s, draft, current)

@@ -42,7 +42,7 @@ def table_series(table: TableData, vocab: Vocabulary, draft: CaseDraft) -> None:
     placed = [place_column(c) for c in table.columns]
     several = len(draft.patients) > 1 or any(p for p, _ in placed if p and p > 1)
     for label, cells in table.rows:
-        test = _test(label, vocab)
+        test = _test(label, vocab, phenotypes=True)
         source = {"table": table.id, "row": label}
         if test is None:
             draft.add_review(label, "table row", "the row label names no test of the ontology",
@@ -104,15 +104,23 @@ def _cell(cell: str) -> Any:
     return text
 
 
-def _test(label: str, vocab: Vocabulary) -> str | None:
+def _test(label: str, vocab: Vocabulary, phenotypes: bool = False) -> str | None:
+    """The test a row label names: by its name, its bare name or the name in brackets; else
+    the one test that assesses the phenotype it names; else (``phenotypes``) that phenotype,
+    recorded as the seed records Raynaud's phenomenon (+/−)."""
     bare = _PAREN.sub("", label).strip().rstrip("*").strip()
-    for key in (label.casefold(), bare.casefold()):
-        for curie in vocab.lower.get(key, []):
-            if vocab.terms[curie].kind == "test":
-                return curie
-    for curie in vocab.exact.get(bare, []):
+    names = [label, bare, *(x.strip() for x in _PAREN.findall(label))]
+    candidates = [c for n in names for c in (*vocab.lower.get(n.casefold(), []),
+                                             *vocab.exact.get(n, []))]
+    for curie in candidates:
         if vocab.terms[curie].kind == "test":
             return curie
+    for curie in candidates:
+        assessing = [t for t, ps in vocab.assesses.items() if ps == [curie]]
+        if len(assessing) == 1:
+            return assessing[0]
+    if phenotypes:
+        return next((c for c in candidates if vocab.terms[c].kind == "phenotype"), None)
     return None
 
 
