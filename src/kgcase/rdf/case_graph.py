@@ -135,8 +135,9 @@ class CaseGraphBuilder:
         self.add(self.case_iri, DCTERMS.title, c.title)
         if c.citation.doi:  # a draft may not know its DOI yet
             self.add(self.case_iri, DCTERMS.identifier, f"doi:{c.citation.doi}")
-            self.add(self.case_iri, RDFS.seeAlso, URIRef(doi_iri(c.citation.doi)))
         self.add(self.case_iri, DCTERMS.bibliographicCitation, _citation(c))
+        if c.citation.doi:
+            self.add(self.case_iri, RDFS.seeAlso, URIRef(doi_iri(c.citation.doi)))
         self.add(self.case_iri, K.caseIdentifier, c.id)
         self.add(self.case_iri, K.isSynthetic, Literal(c.synthetic))
         for p in c.patients:
