@@ -65,3 +65,15 @@ def test_rows_named_in_brackets_by_phenotype_or_as_phenotypes(tmp_path):
     assert tests == {"KGCASE:0000155": {"M0": "20", "M6": "0"},  # cJADAS, in brackets
                      "KGCASE:0000152": {"M0": "−", "M6": "+"},  # the test assessing it
                      "HP:0030880": {"M0": "+", "M6": "+"}}  # a phenotype row, as the seed has
+
+
+def test_a_dash_is_left_empty_and_listed_never_read_as_negative(tmp_path):
+    path = tmp_path / "r.txt"
+    path.write_text("Dash\n\nCASE REPORT\nA 9-year-old girl (patient 1) had arthritis.\n\n"
+                    "Table 1 Values\nTest\tPatient 1, M0\tPatient 1, M6\nANA\t-\t+\n",
+                    encoding="utf-8")
+    (case,) = draft_of(path)
+    (ana,) = facts(case, "measurements")
+    assert ana["values"] == {"M0": None, "M6": "+"}
+    assert any(r["text"] == "ANA = -" and "negative or not done" in r["reason"]
+               for r in case["review"])

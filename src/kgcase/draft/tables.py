@@ -22,7 +22,8 @@ _TIME = re.compile(r"\bM\s?(\d{1,2})\b|\bmonths?\s*(\d{1,2})\b|\b(\d{1,2})\s*mon
                    r"\b(baseline|before|diagnosis)\b", re.IGNORECASE)
 _PAREN = re.compile(r"\(([^)]*)\)")
 _EMPTY = {"", "-", "–", "—", "nd", "n.d.", "na", "n/a", "not done"}
-_QUALITATIVE = {"pos": "+", "positive": "+", "neg": "−", "negative": "−", "-": "−"}
+_QUALITATIVE = {"pos": "+", "positive": "+", "neg": "−", "negative": "−"}
+_DASHES = ("-", "–", "—")
 
 
 def place_column(header: str) -> tuple[int | None, int | None]:
@@ -59,6 +60,10 @@ def table_series(table: TableData, vocab: Vocabulary, draft: CaseDraft) -> None:
                                      [test], {**source, "column": column})
                 continue
             patient = draft.patient(pnum or 1)
+            if cell.strip() in _DASHES:
+                draft.add_review(f"{label} = {cell.strip()}", "table cell",
+                                 "a dash may mean negative or not done: left empty",
+                                 [test], {**source, "column": column})
             value = _cell(cell)
             if value is _UNREADABLE:
                 draft.add_review(f"{label} = {cell}", "table cell",
@@ -94,7 +99,7 @@ _UNREADABLE = object()
 
 def _cell(cell: str) -> Any:
     text = cell.strip()
-    if text.casefold() in _EMPTY and text not in ("-",):
+    if text.casefold() in _EMPTY:  # a dash too: negative and not done look the same
         return None
     text = _QUALITATIVE.get(text.casefold(), text)
     try:
