@@ -1,4 +1,4 @@
-"""Helpers of the drafting tests: the report files in ``data/`` and drafts made from them."""
+"""Shared code of the drafting tests: the report files in ``data/`` and drafts made from them."""
 
 from __future__ import annotations
 

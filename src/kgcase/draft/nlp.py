@@ -24,7 +24,7 @@ ID_SEPARATOR = "|"
 def build_nlp(vocab: Vocabulary) -> Any:
     """A blank English pipeline with the vocabulary's rulers and ConText."""
     with warnings.catch_warnings():
-        # spaCy 3.7 and medspaCy use pydantic's v1 API and click's old helpers at import time
+        # spaCy 3.7 and medspaCy use pydantic's v1 API and click's old functions at import time
         warnings.simplefilter("ignore", DeprecationWarning)
         import medspacy  # noqa: F401  (registers the medspacy_* factories)
         import spacy
