@@ -133,8 +133,9 @@ class CaseGraphBuilder:
         self.node(self.case_iri, K.CaseReport, c.title)
         self.triples.append((self.case_iri, RDF.type, PROV.Entity))
         self.add(self.case_iri, DCTERMS.title, c.title)
-        if c.citation.doi:  # a draft may not know its DOI yet
-            self.add(self.case_iri, DCTERMS.identifier, f"doi:{c.citation.doi}")
+        # a draft may not know its DOI yet: it is then identified by its case id
+        ident = f"doi:{c.citation.doi}" if c.citation.doi else f"kgcase-case:{c.id}"
+        self.add(self.case_iri, DCTERMS.identifier, ident)
         self.add(self.case_iri, DCTERMS.bibliographicCitation, _citation(c))
         if c.citation.doi:
             self.add(self.case_iri, RDFS.seeAlso, URIRef(doi_iri(c.citation.doi)))
