@@ -10,8 +10,8 @@
     bridge   granian's WSGI path beside the RSGI bridge that reads bodies first (bench_bridge.py)
     hardening the hardening review's attacks on the code before and after it (bench_hardening.py)
     cases    CPU per report of load, derive and triples, two source trees (bench_cases.py)
-
     search   /api/search with the release's search index and without it (bench_search.py)
+    draft    `kgcase draft` precision/recall per category and speed (bench_draft.py)
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ SCRIPTS = {"build": "bench_build", "remote": "bench_remote", "service": "bench_s
            "pages": "bench_pages", "optimise": "bench_optimise",
            "throughput": "bench_throughput", "bridge": "bench_bridge",
            "hardening": "bench_hardening", "cases": "bench_cases",
-           "search": "bench_search"}
+           "search": "bench_search", "draft": "bench_draft"}
 
 
 def main(argv: list[str]) -> None:

@@ -88,6 +88,7 @@ class BuildInputs:
     cache: bool = True  # reuse the output of case files that did not change
     store: str = ""  # also load the release into this sparql+http(s)://… store
     queries_dir: Path | None = None  # answer its materialise: true queries (None: none)
+    accept_drafts: bool = False  # `kgcase check` validates drafts; a build refuses them
 
 
 @dataclass
@@ -127,7 +128,8 @@ def prepare(inputs: BuildInputs) -> Prepared:
     cache = inputs.data_dir / "cache" if inputs.cache else None
     plans = answer_plans(inputs.queries_dir) if inputs.queries_dir else ()
     settings = Settings(inputs.ontology_dir, tbox_nt, digest, cache, inputs.reason,
-                        inputs.shacl_every, tuple(p for p in plans if p.scope == "per-report"))
+                        inputs.shacl_every, tuple(p for p in plans if p.scope == "per-report"),
+                        accept_drafts=inputs.accept_drafts)
     return Prepared(ontology, tbox, settings, stages, plans)
 
 

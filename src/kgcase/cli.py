@@ -10,6 +10,7 @@ from typing import TypeVar
 import click
 
 from kgcase import __version__
+from kgcase.draft.cli import draft_command, terms_command
 from kgcase.errors import KgcaseError
 from kgcase.synth import synth_command
 from kgcase.web.cli import query_command, serve_command
@@ -97,7 +98,7 @@ def check_command(cases_dir: Path, ontology_dir: Path) -> None:
     from kgcase.build import BuildInputs, check
 
     inputs = BuildInputs(cases_dir=cases_dir, ontology_dir=ontology_dir, data_dir=Path("."),
-                         progress=False, cache=False, shacl_every=1)
+                         progress=False, cache=False, shacl_every=1, accept_drafts=True)
     n = _run(lambda: check(inputs))
     click.echo(f"{n} case file(s) valid")
 
@@ -144,6 +145,8 @@ def _run(fn: Callable[[], T]) -> T:
 main.add_command(serve_command, "serve")
 main.add_command(query_command, "query")
 main.add_command(synth_command, "synth")
+main.add_command(draft_command, "draft")
+main.add_command(terms_command, "terms")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -26,7 +26,7 @@ from kgcase.errors import CaseFileError, Problem, ReasoningError
 from kgcase.iris import case_graph_iri, case_prefix, inferred_graph_iri, ontology_graph_iri
 from kgcase.links import LinkCounts, add_links, count_links
 from kgcase.materialise import Rules, compile_rules
-from kgcase.model.load import load_case
+from kgcase.model.load import draft_facts, load_case
 from kgcase.model.terms import TermIndex
 from kgcase.rdf.case_graph import case_to_triples
 from kgcase.rdf.ntriples import ntriples
@@ -51,6 +51,7 @@ class Settings:
     hermit_curated: bool = True  # run HermiT on each curated (non-synthetic) case
     shacl_every: int = 100  # SHACL on every curated case and on 1 in N synthetic cases
     answer_plans: tuple[AnswerPlan, ...] = ()  # the materialised named queries
+    accept_drafts: bool = False  # validate drafts (kgcase check) instead of refusing them
 
 
 @dataclass
@@ -137,6 +138,15 @@ def process_case(path: Path) -> CaseResult:
         result.problems = exc.problems
         return result
     case = loaded.case
+    drafts = draft_facts(case)
+    if (case.status == "draft" or drafts) and not w.settings.accept_drafts:
+        # drafts enter the graph only once reviewed
+        what = "the case file is an unreviewed draft" if case.status == "draft" else \
+            f"{drafts} fact(s) still say 'status: draft'"
+        result.problems = [Problem(path, None, "status", what,
+                                   "review it (docs/curation.md): accept or reject each "
+                                   "drafted fact, then remove 'status: draft'")]
+        return result
     result.case_id, result.synthetic = case.id, case.synthetic
     triples = case_to_triples(case, derive_effects(case), w.terms.labels)
     check_shapes = not case.synthetic or _sampled(case.id, w.settings.shacl_every)

@@ -86,6 +86,21 @@ def load_case(path: Path, terms: TermIndex) -> LoadedCase:
     return LoadedCase(case=case, path=path, sha256=digest, lines=lines)
 
 
+def draft_facts(case: Case) -> int:
+    """How many facts of ``case`` still say ``status: draft``."""
+    return sum(1 for _loc, item in _items(case) if getattr(item, "status", None) == "draft")
+
+
+def _items(case: Case) -> list[tuple[Loc, Any]]:
+    out: list[tuple[Loc, Any]] = []
+    for i, p in enumerate(case.patients):
+        for key in ("diagnoses", "findings", "exposures", "measurements", "effects"):
+            out += [(("patients", i, key, j), x) for j, x in enumerate(getattr(p, key))]
+    for key in ("claims", "hypotheses"):
+        out += [((key, j), x) for j, x in enumerate(getattr(case, key))]
+    return out
+
+
 def _schema_message(err: dict[str, Any]) -> str:
     if err["type"] == "missing":
         return "required field is missing"
@@ -320,7 +335,7 @@ def _sources(case: Case) -> list[tuple[Loc, Any]]:
                     out.append((("patients", i, key, j, "also", k), more))
                 if getattr(item, "end_source", None) is not None:
                     out.append((("patients", i, key, j, "end_source"), item.end_source))
-    for key in ("claims", "hypotheses"):
+    for key in ("claims", "hypotheses", "review"):
         for j, item in enumerate(getattr(case, key)):
             out.append(((key, j, "source"), item.source))
     return out

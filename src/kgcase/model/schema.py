@@ -16,6 +16,7 @@ from kgcase.values import ReportedValue, parse_range, parse_value
 
 Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$", max_length=80)]
 Certainty = Literal["certain", "probable", "uncertain"]
+Status = Literal["draft", "curated"]
 Direction = Literal[
     "improved",
     "resolved",
@@ -51,11 +52,25 @@ class Source(_Strict):
         return self
 
 
+class FoundBy(_Strict):
+    """How a drafted fact was extracted: the rule or model, and its confidence (0–1)."""
+
+    method: Literal["rule", "model", "table", "annotation"]
+    rule: str
+    confidence: float = Field(ge=0, le=1)
+
+
 class Curated(_Strict):
-    """Fields every curated fact may carry: how sure the curators are, and why."""
+    """Fields every curated fact may carry: how sure the curators are, and why.
+
+    Facts drafted by ``kgcase draft`` say ``status: draft`` and how they were found until a
+    curator accepts them.
+    """
 
     certainty: Certainty = "certain"
     note: str | None = None
+    status: Status = "curated"
+    found_by: FoundBy | None = None
 
 
 class Quantity(_Strict):
@@ -79,13 +94,15 @@ def _quantity(v: object) -> object:
 
 
 class Citation(_Strict):
+    """Where the report was published. Only a draft may leave journal, year or DOI out."""
+
     authors: list[str]
     title: str
-    journal: str
-    year: int
+    journal: str | None = None
+    year: int | None = None
     volume: str | None = None
     article: str | None = None
-    doi: str = Field(pattern=r"^10\.\d{4,9}/\S+$")
+    doi: str | None = Field(default=None, pattern=r"^10\.\d{4,9}/\S+$")
     article_type: str | None = None
 
 
@@ -114,8 +131,11 @@ class Diagnosis(Curated):
 
 
 class Finding(Curated):
+    """A phenotype the report observes, or states to be absent (``absent: true``)."""
+
     id: Id
     phenotype: str
+    absent: bool = False
     age: Decimal | None = None
     time_point: Id | None = None
     source: Source
@@ -264,9 +284,20 @@ class Ambiguity(_Strict):
     concerns: list[str] = []
 
 
+class ReviewItem(_Strict):
+    """Something a draft could not turn into a fact: a curator decides what it is."""
+
+    text: str
+    kind: str
+    reason: str
+    candidates: list[str] = []
+    source: Source
+
+
 class Case(_Strict):
     """One curated case report."""
 
+    status: Status = "curated"
     id: Id
     title: str
     citation: Citation
@@ -277,3 +308,13 @@ class Case(_Strict):
     claims: list[Claim] = []
     hypotheses: list[HypothesisItem] = []
     ambiguities: list[Ambiguity] = []
+    review: list[ReviewItem] = []
+
+    @model_validator(mode="after")
+    def _citation_complete(self) -> Case:
+        missing = [k for k in ("journal", "year", "doi") if getattr(self.citation, k) is None]
+        if missing and self.status != "draft":
+            raise ValueError(
+                f"citation: {', '.join(missing)} missing (only a draft may leave them out)"
+            )
+        return self

@@ -162,9 +162,12 @@ class CaseGraphBuilder:
         self.node(self.case_iri, K.CaseReport, c.title)
         self.triples.append((self.case_iri, RDF.type, PROV.Entity))
         self.add(self.case_iri, DCTERMS.title, c.title)
-        self.add(self.case_iri, DCTERMS.identifier, f"doi:{c.citation.doi}")
+        # a draft may not know its DOI yet: it is then identified by its case id
+        ident = f"doi:{c.citation.doi}" if c.citation.doi else f"kgcase-case:{c.id}"
+        self.add(self.case_iri, DCTERMS.identifier, ident)
         self.add(self.case_iri, DCTERMS.bibliographicCitation, _citation(c))
-        self.add(self.case_iri, RDFS.seeAlso, URIRef(doi_iri(c.citation.doi)))
+        if c.citation.doi:
+            self.add(self.case_iri, RDFS.seeAlso, URIRef(doi_iri(c.citation.doi)))
         self.add(self.case_iri, K.caseIdentifier, c.id)
         self.add(self.case_iri, K.isSynthetic, Literal(c.synthetic))
         for p in c.patients:
@@ -291,6 +294,8 @@ class CaseGraphBuilder:
             self.curated(diri, d)
             self.evidence(diri, d.source)
         for f in p.findings:
+            if f.absent:  # never asserted as present; the graph has no absence term yet
+                continue
             firi = self.node(
                 sub("finding", f.id),
                 K.FindingOccurrence,
@@ -509,6 +514,9 @@ def _drug_of(p: Patient, exposure_id: str) -> str:
 def _citation(c: Case) -> str:
     ct = c.citation
     authors = ", ".join(ct.authors)
+    if ct.doi is None:
+        parts = [authors, ct.title, ct.journal, str(ct.year) if ct.year else None]
+        return ". ".join(p for p in parts if p) + "."
     return f"{authors}. {ct.title}. {ct.journal} {ct.year};{ct.volume}:{ct.article}. doi:{ct.doi}"
 
 

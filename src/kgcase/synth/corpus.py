@@ -12,6 +12,7 @@ from tqdm import tqdm
 
 from kgcase.synth.emit import dump
 from kgcase.synth.generate import case_id, synth_case
+from kgcase.synth.render import render_text
 
 SHARD_SIZE = 1000
 #: Below this many cases a corpus is written in-process (starting workers costs more).
@@ -38,7 +39,7 @@ def case_path(out_dir: Path, seed: int, index: int) -> Path:
     return out_dir / f"{index // SHARD_SIZE:04d}" / f"{case_id(seed, index)}.yaml"
 
 
-def _write_range(out_dir: Path, seed: int, start: int, stop: int) -> int:
+def _write_range(out_dir: Path, seed: int, start: int, stop: int, text: bool = False) -> int:
     made: set[Path] = set()
     for index in range(start, stop):
         path = case_path(out_dir, seed, index)
@@ -47,11 +48,14 @@ def _write_range(out_dir: Path, seed: int, start: int, stop: int) -> int:
             made.add(path.parent)
         with open(path, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(case_text(seed, index))
+        if text:  # the report as full text, beside its case file (kgcase.synth.render)
+            with open(path.with_suffix(".txt"), "w", encoding="utf-8", newline="\n") as fh:
+                fh.write(render_text(synth_case(seed, index), index))
     return stop - start
 
 
 def write_corpus(n: int, seed: int, out_dir: Path, *, progress: bool = True,
-                 jobs: int = 1) -> list[Path]:
+                 jobs: int = 1, text: bool = False) -> list[Path]:
     """Write cases ``0 .. n-1`` of corpus ``seed`` under ``out_dir``; return their paths.
 
     Each case depends only on ``(seed, index)``, so the files are the same whatever ``n`` and
@@ -67,11 +71,12 @@ def write_corpus(n: int, seed: int, out_dir: Path, *, progress: bool = True,
     with tqdm(total=n, desc="synth", unit="case", disable=not progress) as bar:
         if jobs == 1 or n < _PARALLEL_FROM:
             for start, stop in chunks:
-                bar.update(_write_range(out_dir, seed, start, stop))
+                bar.update(_write_range(out_dir, seed, start, stop, text))
         else:
             ctx = multiprocessing.get_context("spawn")
             with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
-                futures = [pool.submit(_write_range, out_dir, seed, a, b) for a, b in chunks]
+                futures = [pool.submit(_write_range, out_dir, seed, a, b, text)
+                           for a, b in chunks]
                 for future in futures:
                     bar.update(future.result())
     return [case_path(out_dir, seed, i) for i in range(n)]
@@ -86,9 +91,11 @@ def write_corpus(n: int, seed: int, out_dir: Path, *, progress: bool = True,
 @click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True,
               help="Worker processes (the files are the same for any number).")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
-def synth_command(n: int, seed: int, out_dir: Path, jobs: int, quiet: bool) -> None:
+@click.option("--text", is_flag=True,
+              help="Also write each report as full text (<id>.txt: narrative and table).")
+def synth_command(n: int, seed: int, out_dir: Path, jobs: int, quiet: bool, text: bool) -> None:
     """Write N synthetic case reports (marked synthetic: true) in the case-file format."""
     t0 = time.perf_counter()
-    paths = write_corpus(n, seed, out_dir, progress=not quiet, jobs=jobs)
+    paths = write_corpus(n, seed, out_dir, progress=not quiet, jobs=jobs, text=text)
     click.echo(f"wrote {len(paths)} synthetic case file(s) to {out_dir} "
                f"in {time.perf_counter() - t0:.1f} s", err=True)
