@@ -15,6 +15,8 @@ _EFFECT = """?effect <https://w3id.org/kgcase/KGCASE_0001019> ?exposure ;
         <https://w3id.org/kgcase/KGCASE_0001022> ?dir ;
         <https://w3id.org/kgcase/KGCASE_0001021> ?patient .
   ?exposure <https://w3id.org/kgcase/KGCASE_0001007> ?d .
+  FILTER(NOT EXISTS { ?effect a <https://w3id.org/kgcase/KGCASE_0000009> }
+         || EXISTS { ?effect a <https://w3id.org/kgcase/KGCASE_0000069> })  # observations only
   OPTIONAL { ?patient <https://w3id.org/kgcase/KGCASE_0001040> ?case }"""
 RAW = """SELECT ?o ?dir (COUNT(DISTINCT ?patient) AS ?np) (COUNT(DISTINCT ?case) AS ?nc) WHERE {
   VALUES ?s { %s } ?%s <http://www.w3.org/2000/01/rdf-schema#subClassOf>* ?s . %s

@@ -50,13 +50,20 @@ USES = ((str(K.measuredEntity), str(K.hasMeasurement), "measurement"),
         (str(K.exposureDrug), str(K.hasDrugExposure), "drug exposure"))
 
 
-#: Every observed effect as (drug, target, direction, patient, report): the rows the build
-#: counts (no aggregate in the store: its ``COUNT(DISTINCT)`` over the drugs' superclasses took
-#: 0.4 s on the one seed report).
+#: Only observations count: a stated effect, or a derived effect over a patient's whole series
+#: (first to last value); the pairwise windows between time points are detail, not counted.
+OBSERVATION = (f"FILTER(NOT EXISTS {{ ?effect a {_k('DerivedEffect')} }} "
+               f"|| EXISTS {{ ?effect a {_k('PatientLevelEffect')} }})")
+
+
+#: Every observation (see :data:`OBSERVATION`) as (drug, target, direction, patient, report):
+#: the rows the build counts (no aggregate in the store: its ``COUNT(DISTINCT)`` over the drugs'
+#: superclasses took 0.4 s on the one seed report).
 EFFECT_ROWS = _PREFIXES + f"""SELECT ?d ?t ?dir ?patient ?case WHERE {{
   ?effect {_k("effectOfExposure")} ?exposure ; {_k("affects")} ?t ; {_k("hasDirection")} ?dir ;
           {_k("effectInPatient")} ?patient .
   ?exposure {_k("exposureDrug")} ?d .
+  {OBSERVATION}
   OPTIONAL {{ ?patient {_k("describedIn")} ?case }}
 }}"""
 #: Each drug and target of an effect with itself and its superclasses (asserted or inferred).

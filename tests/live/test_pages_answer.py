@@ -33,6 +33,8 @@ SELECT ?t ?dir (COUNT(DISTINCT ?patient) AS ?np) (COUNT(DISTINCT ?case) AS ?nc) 
   ?d rdfs:subClassOf* <%s> . ?exposure kg:KGCASE_0001007 ?d .
   ?effect kg:KGCASE_0001019 ?exposure ; kg:KGCASE_0001020 ?t ; kg:KGCASE_0001022 ?dir ;
           kg:KGCASE_0001021 ?patient .
+  FILTER(NOT EXISTS { ?effect a <https://w3id.org/kgcase/KGCASE_0000009> }
+         || EXISTS { ?effect a <https://w3id.org/kgcase/KGCASE_0000069> })  # observations only
   OPTIONAL { ?patient kg:KGCASE_0001040 ?case }
 } GROUP BY ?t ?dir"""
 

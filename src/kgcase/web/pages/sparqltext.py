@@ -8,7 +8,7 @@ every list that can grow with the graph has a ``LIMIT``.
 from __future__ import annotations
 
 from kgcase.iris import inferred_graph_iri
-from kgcase.pagecounts import USE_ROWS
+from kgcase.pagecounts import OBSERVATION, USE_ROWS
 from kgcase.vocab import IAO_DEFINITION, OBOINOWL, K
 
 PREFIXES = """PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
@@ -233,6 +233,7 @@ SELECT ?s ?d ?dl ?t ?tl ?dir ?dirl ?kind ?n ?np ?nc WHERE {{
 EFFECT_PATIENTS_OF_DRUG = PREFIXES + f"""
 SELECT ?s ?o ?dir ?patient ?case WHERE {{
   ?d rdfs:subClassOf* ?s . {_AN_EFFECT} BIND(?t AS ?o)
+  {OBSERVATION}
   OPTIONAL {{ ?patient {_k("describedIn")} ?case }}
 }}"""
 
@@ -240,6 +241,7 @@ SELECT ?s ?o ?dir ?patient ?case WHERE {{
 EFFECT_PATIENTS_ON_TARGET = PREFIXES + f"""
 SELECT ?s ?o ?dir ?patient ?case WHERE {{
   ?t rdfs:subClassOf* ?s . {_AN_EFFECT} BIND(?d AS ?o)
+  {OBSERVATION}
   OPTIONAL {{ ?patient {_k("describedIn")} ?case }}
 }}"""
 
