@@ -169,6 +169,14 @@ def process_case(path: Path) -> CaseResult:
     return result
 
 
+def cached_result(settings: Settings, path: Path, sha: str) -> CaseResult | None:
+    """The cached output of the case file whose content has digest ``sha``, if it is cached."""
+    cache = _cache_path(settings, sha)
+    if cache is None or not cache.is_file():
+        return None
+    return _from_cache(path, sha, cache)
+
+
 def _sampled(case_id: str, every: int) -> bool:
     """A deterministic 1-in-``every`` choice of cases (stable across runs and machines)."""
     return every > 0 and zlib.crc32(case_id.encode()) % every == 0
