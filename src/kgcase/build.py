@@ -42,6 +42,7 @@ from kgcase.answers.evaluate import BATCH, Evaluator, plan_rows
 from kgcase.answers.plan import AnswerPlan, answer_plans
 from kgcase.answers.table import ANSWERS_FILE, AnswerWriter
 from kgcase.buildstate import STATE_FILE, BuildState, Totals
+from kgcase.distributed import check_address, process_on_cluster
 from kgcase.errors import CaseFileError, Problem, QueryFileError
 from kgcase.incremental import Base, FullBuildNeeded, find_base, ontology_evaluator, publish
 from kgcase.iris import case_graph_iri, inferred_graph_iri, ontology_graph_iri, summary_graph_iri
@@ -88,6 +89,7 @@ class BuildInputs:
     store: str = ""  # also load the release into this sparql+http(s)://… store
     queries_dir: Path | None = None  # answer its materialise: true queries (None: none)
     incremental: bool = True  # start from the previous release when few case files changed
+    executor: str = ""  # tcp://host:port of a Dask scheduler for the case stage ("": local)
 
 
 @dataclass
@@ -126,7 +128,7 @@ def prepare(inputs: BuildInputs) -> Prepared:
         f"{__version__}\n{CACHE_FORMAT}\n{len(ontology)}\n{ontology_digest}\n"
         f"{tbox_nt}\n{inputs.reason}".encode()
     ).hexdigest()
-    plans = answer_plans(inputs.queries_dir) if inputs.queries_dir else ()
+    plans = answer_plans(inputs.queries_dir, cache) if inputs.queries_dir else ()
     settings = Settings(inputs.ontology_dir, tbox_nt, digest, cache, inputs.reason,
                         inputs.shacl_every, tuple(p for p in plans if p.scope == "per-report"))
     return Prepared(ontology, tbox, settings, stages, plans)
@@ -151,15 +153,21 @@ def _classification(ontology: Graph, ontology_digest: str, cache: Path | None) -
 
 
 def process_cases(paths: list[Path], prepared: Prepared, *, jobs: int = 0,
-                  progress: bool = False) -> Iterator[Batch]:
-    """Run :func:`kgcase.pipeline.process_batch` over ``paths`` in file order."""
+                  progress: bool = False, executor: str = "") -> Iterator[Batch]:
+    """Run :func:`kgcase.pipeline.process_batch` over ``paths`` in file order: in local
+    worker processes, or on the Dask cluster whose scheduler ``executor`` names."""
     jobs = jobs or os.cpu_count() or 1
     batches = [paths[i:i + BATCH] for i in range(0, len(paths), BATCH)]
     bar = tqdm(total=len(paths), desc="cases", unit="case", disable=not progress,
                smoothing=0.05)
     try:
+        if executor:
+            for batch in process_on_cluster(executor, batches, prepared.settings):
+                yield batch
+                bar.update(len(batch.results))
+            return
         if jobs == 1 or len(paths) < 50:
-            init_worker(prepared.settings)
+            init_worker(prepared.settings, prepared.ontology)
             for chunk in batches:
                 yield process_batch(chunk)
                 bar.update(len(chunk))
@@ -181,6 +189,8 @@ def build(inputs: BuildInputs, *, log: Callable[[str], None] = print) -> Release
     every case file.
     """
     started = time.perf_counter()
+    if inputs.executor:
+        check_address(inputs.executor)  # before the ontology stage's minutes
     prepared = prepare(inputs)
     inputs.data_dir.mkdir(parents=True, exist_ok=True)
     paths = case_files(inputs.cases_dir)
@@ -257,7 +267,8 @@ def _incremental(base: Base, inputs: BuildInputs, prepared: Prepared,
         seen = {base.state.files[rel][0]: inputs.cases_dir / rel for rel in base.state.files
                 if rel in base.files and rel not in base.changed}
         batches = list(process_cases([inputs.cases_dir / rel for rel in base.changed], prepared,
-                                     jobs=inputs.jobs, progress=inputs.progress))
+                                     jobs=inputs.jobs, progress=inputs.progress,
+                                     executor=inputs.executor))
         new: list[CaseResult] = []
         _collect(iter(batches), new.append, seen=seen)
         evaluator = (ontology_evaluator(prepared.ontology, prepared.settings.tbox_inferred_nt,
@@ -382,7 +393,8 @@ def _write_quads(dump: Path, paths: list[Path], prepared: Prepared, inputs: Buil
             files[result.path.relative_to(inputs.cases_dir).as_posix()] = (result.case_id,
                                                                            result.sha256)
 
-        batches = process_cases(paths, prepared, jobs=inputs.jobs, progress=inputs.progress)
+        batches = process_cases(paths, prepared, jobs=inputs.jobs, progress=inputs.progress,
+                                executor=inputs.executor)
         cases = _collect(batches, write, answers, links)
     return cases, graphs, reused[0], (counts, classes, drugs, links), files
 

@@ -94,10 +94,12 @@ class _Worker:
 _WORKER: _Worker | None = None
 
 
-def init_worker(settings: Settings) -> None:
-    """Load the ontology, its term index, the shapes and the rules into this process."""
+def init_worker(settings: Settings, ontology: Graph | None = None) -> None:
+    """Load the ontology (unless given), its term index, the shapes and the rules into this
+    process."""
     global _WORKER
-    ontology = load_ontology_graph(settings.ontology_dir)
+    if ontology is None:
+        ontology = load_ontology_graph(settings.ontology_dir)
     tbox = Graph().parse(data=settings.tbox_inferred_nt, format="nt")
     answers = (Evaluator(ntriples(ontology, graph=ontology_graph_iri()), settings.tbox_inferred_nt,
                          settings.answer_plans) if settings.answer_plans else None)
