@@ -3,6 +3,7 @@
     scale    build + named queries + pages + lookups against N, on every engine, with plots
     build    build cost against N (bench_build.py)
     incremental one changed report republished, beside a full build (bench_incremental.py)
+    distributed the case stage on a Dask cluster of one and two workers (bench_distributed.py)
     remote   named queries through kgcase on embedded, Oxigraph and Virtuoso (bench_remote.py)
     service  kgcase's /sparql beside oxigraph and rdflib under load (bench_service.py)
     pages    entity page latency (bench_pages.py)
@@ -19,6 +20,7 @@ import importlib
 import sys
 
 SCRIPTS = {"build": "bench_build", "incremental": "bench_incremental",
+           "distributed": "bench_distributed",
            "remote": "bench_remote", "service": "bench_service", "pages": "bench_pages",
            "optimise": "bench_optimise",
            "throughput": "bench_throughput", "bridge": "bench_bridge",
@@ -42,7 +44,7 @@ def main(argv: list[str]) -> None:
         return
     module = importlib.import_module(f"benchmarks.{SCRIPTS[args.command]}")
     sys.argv = [f"benchmarks/{SCRIPTS[args.command]}.py", *rest]
-    if args.command in ("build", "incremental"):  # their main takes the sizes
+    if args.command in ("build", "incremental", "distributed"):  # their main takes the sizes
         module.main([int(a) for a in rest] or [100, 1000])
     else:
         module.main()

@@ -15,6 +15,7 @@ it (docs/decisions.md, "Dask for the distributed case stage").
 
 from __future__ import annotations
 
+import gc
 from collections import deque
 from collections.abc import Iterator
 from pathlib import Path
@@ -53,7 +54,13 @@ def _run_batch(settings: Settings, paths: list[Path]) -> Batch:
     worker = pipeline._WORKER
     if worker is None or worker.settings != settings:
         pipeline.init_worker(settings)
-    return pipeline.process_batch(paths)
+        gc.freeze()  # the worker's long-lived state: the collections below skip it
+    try:
+        return pipeline.process_batch(paths)
+    finally:
+        # pyoxigraph objects may only be freed by the thread that made them: collect the
+        # batch's cyclic garbage here, not on the worker's event-loop thread.
+        gc.collect()
 
 
 def process_on_cluster(address: str, batches: list[list[Path]], settings: Settings, *,
