@@ -34,8 +34,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
+from rdflib import Graph
 
 from kgcase.answers.evaluate import BATCH, AnswerRow, Evaluator
+from kgcase.answers.plan import AnswerPlan
 from kgcase.answers.table import ANSWERS_FILE
 from kgcase.answers.update import AnswerUpdate, NotByDifference
 from kgcase.buildstate import STATE_FILE, BuildState
@@ -131,8 +133,9 @@ class Published:
 
 
 def publish(base: Base, new: list[CaseResult], batches: list[Batch], target: Path, *,
-            labels: dict[str, str], evaluator: Evaluator | None, plans: tuple, digest: str,
-            cases_dir: Path, stage: Callable[[str], AbstractContextManager[None]]) -> Published:
+            labels: dict[str, str], evaluator: Evaluator | None,
+            plans: tuple[AnswerPlan, ...], digest: str, cases_dir: Path,
+            stage: Callable[[str], AbstractContextManager[None]]) -> Published:
     """Write the store, summaries, links and answers of the new release into ``target``."""
     totals = deepcopy(base.state.totals)
     graphs, cases = dict(base.release.graphs), dict(base.release.cases)
@@ -214,7 +217,8 @@ def _replace_graph(store: ox.Store, graph: str, quads: list[ox.Quad]) -> int:
 
 
 def _update_answers(base: Base, batches: list[Batch], target: Path,
-                    store: ox.Store, evaluator: Evaluator | None, plans: tuple) -> dict[str, int]:
+                    store: ox.Store, evaluator: Evaluator | None,
+                    plans: tuple[AnswerPlan, ...]) -> dict[str, int]:
     """Copy the previous answer tables and update them by the difference."""
     source = base.path / ANSWERS_FILE
     if not source.is_file():
@@ -241,7 +245,8 @@ def _update_answers(base: Base, batches: list[Batch], target: Path,
     return counts
 
 
-def ontology_evaluator(ontology: object, tbox_nt: str, plans: tuple) -> Evaluator | None:
+def ontology_evaluator(ontology: Graph, tbox_nt: str,
+                       plans: tuple[AnswerPlan, ...]) -> Evaluator | None:
     """An evaluator of the per-report plans over the ontology, as the workers hold one."""
     per_report = tuple(p for p in plans if p.scope == "per-report")
     if not per_report:
