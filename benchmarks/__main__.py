@@ -2,6 +2,8 @@
 
     scale    build + named queries + pages + lookups against N, on every engine, with plots
     build    build cost against N (bench_build.py)
+    incremental one changed report republished, beside a full build (bench_incremental.py)
+    distributed the case stage on a Dask cluster of one and two workers (bench_distributed.py)
     remote   named queries through kgcase on embedded, Oxigraph and Virtuoso (bench_remote.py)
     service  kgcase's /sparql beside oxigraph and rdflib under load (bench_service.py)
     pages    entity page latency (bench_pages.py)
@@ -20,8 +22,10 @@ import argparse
 import importlib
 import sys
 
-SCRIPTS = {"build": "bench_build", "remote": "bench_remote", "service": "bench_service",
-           "pages": "bench_pages", "optimise": "bench_optimise",
+SCRIPTS = {"build": "bench_build", "incremental": "bench_incremental",
+           "distributed": "bench_distributed",
+           "remote": "bench_remote", "service": "bench_service", "pages": "bench_pages",
+           "optimise": "bench_optimise",
            "throughput": "bench_throughput", "bridge": "bench_bridge",
            "hardening": "bench_hardening", "cases": "bench_cases",
            "search": "bench_search", "draft": "bench_draft"}
@@ -44,7 +48,7 @@ def main(argv: list[str]) -> None:
         return
     module = importlib.import_module(f"benchmarks.{SCRIPTS[args.command]}")
     sys.argv = [f"benchmarks/{SCRIPTS[args.command]}.py", *rest]
-    if args.command == "build":  # its main takes the sizes
+    if args.command in ("build", "incremental", "distributed"):  # their main takes the sizes
         module.main([int(a) for a in rest] or [100, 1000])
     else:
         module.main()

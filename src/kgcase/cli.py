@@ -73,20 +73,28 @@ def main() -> None:
               help="Named queries; those marked `materialise: true` are answered at build time.")
 @click.option("--no-answers", is_flag=True,
               help="Answer no named query at build time (they then run on the store).")
+@click.option("--executor", envvar="KGCASE_EXECUTOR", default="", show_envvar=True,
+              help="Run the case stage on this Dask scheduler's workers (tcp://host:port); "
+                   "default: local processes (docs/deploy.md).")
+@click.option("--full", is_flag=True,
+              help="Build from every case file, even if few changed since the last build.")
 @click.option("--quiet", is_flag=True, help="No progress bars.")
 def build_command(cases_dir: Path, ontology_dir: Path, data_dir: Path, no_reason: bool,
                   jobs: int, shacl_every: int, no_cache: bool, store: str, queries_dir: Path,
-                  no_answers: bool, quiet: bool) -> None:
+                  no_answers: bool, executor: str, full: bool, quiet: bool) -> None:
     """Build the graph from the case files and switch the served store to it.
 
-    A failed build changes nothing: the previous store keeps serving.
+    When few case files changed since the last build, the new release is made from the last
+    one: only they are processed and loaded (docs/deploy.md, "Incremental releases"). A
+    failed build changes nothing: the previous store keeps serving.
     """
     from kgcase.build import BuildInputs, build
 
     inputs = BuildInputs(cases_dir=cases_dir, ontology_dir=ontology_dir, data_dir=data_dir,
                          reason=not no_reason, progress=not quiet, jobs=jobs,
                          shacl_every=shacl_every, cache=not no_cache, store=store,
-                         queries_dir=None if no_answers else queries_dir)
+                         queries_dir=None if no_answers else queries_dir, incremental=not full,
+                         executor=executor)
     _run(lambda: build(inputs, log=lambda m: click.echo(m, err=True)))
 
 

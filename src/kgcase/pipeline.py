@@ -95,10 +95,12 @@ class _Worker:
 _WORKER: _Worker | None = None
 
 
-def init_worker(settings: Settings) -> None:
-    """Load the ontology, its term index, the shapes and the rules into this process."""
+def init_worker(settings: Settings, ontology: Graph | None = None) -> None:
+    """Load the ontology (unless given), its term index, the shapes and the rules into this
+    process."""
     global _WORKER
-    ontology = load_ontology_graph(settings.ontology_dir)
+    if ontology is None:
+        ontology = load_ontology_graph(settings.ontology_dir)
     tbox = Graph().parse(data=settings.tbox_inferred_nt, format="nt")
     answers = (Evaluator(ntriples(ontology, graph=ontology_graph_iri()), settings.tbox_inferred_nt,
                          settings.answer_plans) if settings.answer_plans else None)
@@ -177,6 +179,14 @@ def process_case(path: Path) -> CaseResult:
     if cache is not None:
         _to_cache(cache, result)
     return result
+
+
+def cached_result(settings: Settings, path: Path, sha: str) -> CaseResult | None:
+    """The cached output of the case file whose content has digest ``sha``, if it is cached."""
+    cache = _cache_path(settings, sha)
+    if cache is None or not cache.is_file():
+        return None
+    return _from_cache(path, sha, cache)
 
 
 def _sampled(case_id: str, every: int) -> bool:

@@ -26,6 +26,8 @@ BATCH = 32
 #: in it, so it grows, and its scans slow down, with every batch.
 RENEW_EVERY = 512 // BATCH
 SCRATCH_GRAPH = "urn:x-kgcase:answers-scratch"
+#: Bytes of a row's digest that end its sort key (see :func:`plan_rows`).
+TIEBREAK = 8
 
 #: One answer row: query, parameter key, sort key, the row's SPARQL JSON and plain JSON (the
 #: API's default form), and for a DISTINCT query a digest of the SPARQL JSON (the table keeps
@@ -94,10 +96,13 @@ def plan_rows(store: ox.Store, plan: AnswerPlan,
                 row[column] = ox.Literal(natural_parts(value.value, separator),
                                          datatype=value.datatype)
         text, plain = fmt.row(row)
-        digest = hashlib.blake2b(text.encode(), digest_size=16).digest() if plan.distinct else None
+        whole = hashlib.blake2b(text.encode(), digest_size=16).digest()
+        digest = whole if plan.distinct else None
+        # The row's own digest ends its sort key: rows with equal ORDER BY values come in one
+        # order whichever batch, or build, added them (kgcase.incremental updates the tables).
         yield (plan.name, param_key([values[p] for p in params]),
-               sort_key([values[v] for v, _ in order], order, fmt.encoded), text, plain,
-               digest)
+               sort_key([values[v] for v, _ in order], order, fmt.encoded) + whole[:TIEBREAK],
+               text, plain, digest)
 
 
 class RowFormatter:
