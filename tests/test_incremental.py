@@ -74,6 +74,11 @@ def _contents(data_dir: Path) -> dict[str, object]:
                          "FROM answers ORDER BY query, param, key, rowid"),
         "queries": _rows(release / "answers.sqlite", "SELECT * FROM queries ORDER BY name"),
         "links": _rows(release / "links.sqlite", "SELECT * FROM links ORDER BY 1, 2, 3"),
+        "page counts": (
+            _rows(release / "page_counts.sqlite", "SELECT * FROM effects ORDER BY 1, 2, 3, 4"),
+            _rows(release / "page_counts.sqlite", "SELECT * FROM uses ORDER BY 1, 2")),
+        "search": _rows(release / "search.sqlite",
+                        "SELECT iri, label, type, concept, context FROM resources ORDER BY iri"),
         "files": state.files,
         "totals": state.totals.to_json(),
     }

@@ -90,6 +90,7 @@ class BuildInputs:
     cache: bool = True  # reuse the output of case files that did not change
     store: str = ""  # also load the release into this sparql+http(s)://… store
     queries_dir: Path | None = None  # answer its materialise: true queries (None: none)
+    accept_drafts: bool = False  # `kgcase check` validates drafts; a build refuses them
     incremental: bool = True  # start from the previous release when few case files changed
     executor: str = ""  # tcp://host:port of a Dask scheduler for the case stage ("": local)
 
