@@ -100,7 +100,7 @@ def _term_xml(row: dict[str, str]) -> list[str]:
     if row["inverse_of"]:
         lines.append(f"    <owl:inverseOf rdf:resource={quoteattr(expand(row['inverse_of']))}/>")
     lines.append(f"    <obo:IAO_0000115>{escape(row['definition'])}</obo:IAO_0000115>")
-    for xref in row.get("xrefs", "").split():
+    for xref in (row.get("xrefs") or "").split():
         lines.append(f"    <oboInOwl:hasDbXref>{escape(xref)}</oboInOwl:hasDbXref>")
     lines.append(f"    <rdfs:comment>{escape(comment)}</rdfs:comment>")
     lines.append(f"    <rdfs:isDefinedBy rdf:resource={quoteattr(source_iri)}/>")

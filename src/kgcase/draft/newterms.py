@@ -20,7 +20,8 @@ from kgcase.errors import KgcaseError
 #: The parent a new term gets when the curator names none, by prefix.
 DEFAULT_PARENTS = {"HP": "KGCASE:0000301", "MONDO": "KGCASE:0000300", "DOID": "KGCASE:0000300",
                    "CHEBI": "KGCASE:0000020"}
-COLUMNS = ("curie", "kind", "label", "parent", "inverse_of", "definition", "label_source")
+COLUMNS = ("curie", "kind", "label", "parent", "inverse_of", "definition", "label_source",
+           "xrefs")
 
 
 class NewTermError(KgcaseError):
@@ -119,7 +120,7 @@ def add_term(curie: str, release: Path, ontology_dir: Path, definition: str,
     row = {"curie": curie, "kind": "class", "label": found.label, "parent": parent,
            "inverse_of": "", "definition": " ".join(definition.split()),
            "label_source": f"{release.name} {found.version}".strip()
-           + " (checked by kgcase terms add)"}
+           + " (checked by kgcase terms add)", "xrefs": ""}
     if any(c in v for v in row.values() for c in '\t\n"'):
         raise NewTermError("the label or definition holds a tab, newline or double quote "
                            "(fix: rephrase the definition)")

@@ -125,7 +125,8 @@ def mark(text: str, quotes: dict[str, str]) -> Marked:
     for start, end, heading in _blocks(text):
         segments: list[Segment] = []
         for i in range(start, end):
-            marks = tuple(sorted(cover[i]))
+            # shortest quote first: a quote printed inside a longer one keeps its own link
+            marks = tuple(sorted(cover[i], key=lambda k: (len(quotes[k]), k)))
             ch = " " if text[i] == "\n" else text[i]
             if segments and segments[-1].marks == marks:
                 segments[-1].text += ch
