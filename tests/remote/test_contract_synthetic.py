@@ -24,8 +24,12 @@ from remote.conftest import REMOTE, loaded_servers
 from remote.store_contract import CATALOGUE, concatenated, neutral_rows
 
 N = 30
-#: Named queries Virtuoso 7.2.5 answers wrongly on a corpus, and why (docs/deploy.md).
-VIRTUOSO_CORPUS_DEVIATIONS: dict[str, str] = {}
+#: Named queries Virtuoso 7.2.5 may refuse or answer wrongly on a corpus, and why
+#: (docs/deploy.md). Its cost estimate varies from run to run, so a deviation may not show.
+VIRTUOSO_CORPUS_DEVIATIONS: dict[str, str] = {
+    "effects_of_drug_on_target": "with kgcase's default-graph excludes, Virtuoso estimates some "
+    "parameter sets above MaxQueryCostEstimationTime (400 s) and refuses them up front (503)",
+}
 #: Per parameter type of the catalogue, the values the corpus holds (all of them are tried).
 CANDIDATES = {
     "drug": "SELECT DISTINCT ?v WHERE { ?x <https://w3id.org/kgcase/KGCASE_0001007> ?v }",
@@ -88,5 +92,5 @@ def test_corpus_named_queries_answer_as_embedded(corpus_stores, backend):
             if got != want:
                 differ.setdefault(name, f"{params}: {len(want)} rows expected, {len(got)} got")
     assert answered > 40  # the corpus answers most of these questions
-    expected = set(VIRTUOSO_CORPUS_DEVIATIONS) if backend == "virtuoso" else set()
-    assert set(differ) == expected, differ
+    allowed = set(VIRTUOSO_CORPUS_DEVIATIONS) if backend == "virtuoso" else set()
+    assert set(differ) <= allowed, differ

@@ -43,6 +43,13 @@ class Effect:
     certainty: str | None
     sources: list[Source] = field(default_factory=list)
     course: str | None = None  # where the values went against the reference range
+    patient_level: bool = False  # a derived effect over the patient's whole series
+
+    @property
+    def observation(self) -> bool:
+        """Counted as an observation, as the build's summaries count: a stated effect or a
+        patient-level one, never a window between two time points (its detail)."""
+        return self.kind == "stated" or self.patient_level
 
 
 @dataclass
@@ -188,7 +195,8 @@ def _effect(row: Row) -> Effect:
         patient=node_ref(row["patient"], row.get("pl")),
         report=node_ref(row["case"], row.get("cl")) if "case" in row else None,
         window=window, window_detail=detail, before=_v(row, "before"),
-        after=_v(row, "after"), certainty=_v(row, "certl"), course=_v(row, "coursel"))
+        after=_v(row, "after"), certainty=_v(row, "certl"), course=_v(row, "coursel"),
+        patient_level=_v(row, "level") == "patient")
 
 
 #: One effect summary: target, direction, kind, effects, patients, case reports.
@@ -217,8 +225,9 @@ def _summed(counted: list[_Counted]) -> list[Tally]:
 
 
 def _tally(rows: list[Effect]) -> list[Tally]:
+    """Tallies of the listed observations (:attr:`Effect.observation`), as the build counts."""
     groups: dict[tuple[str, str], list[Effect]] = defaultdict(list)
-    for e in rows:
+    for e in (e for e in rows if e.observation):
         groups[(e.target.iri, e.direction)].append(e)
     out = [Tally(items[0].target, direction, len(items),
                  sum(e.kind == "stated" for e in items), sum(e.kind == "derived" for e in items),

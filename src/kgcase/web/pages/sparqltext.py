@@ -151,6 +151,7 @@ SELECT ?s ?via ?vl ?ev ?quote ?section ?table ?row ?col ?printed ?report ?rl WHE
 #: which Virtuoso 7.2 answers with rows missing next to ``rdfs:subClassOf*``.
 _EFFECT_DETAILS = f"""
   OPTIONAL {{ ?effect a ?derived FILTER(?derived = {_k("DerivedEffect")}) }}
+  OPTIONAL {{ ?effect a ?whole FILTER(?whole = {_k("PatientLevelEffect")}) }}
   OPTIONAL {{ ?patient {_k("describedIn")} ?case }}
   OPTIONAL {{ ?effect {_k("fromTimePoint")} ?from }}
   OPTIONAL {{ ?effect {_k("toTimePoint")} ?to }}
@@ -171,6 +172,7 @@ _EFFECT_DETAILS = f"""
   OPTIONAL {{ ?effect {_k("valueAfter")} ?after }}
   OPTIONAL {{ ?certNode rdfs:label ?certl }}
   BIND(IF(BOUND(?derived), "derived", "stated") AS ?kind)
+  BIND(IF(BOUND(?whole), "patient", "") AS ?level)
   OPTIONAL {{ ?effect prov:wasDerivedFrom ?src }}
   BIND(COALESCE(?src, {ABSENT}) AS ?srcNode)
   OPTIONAL {{ ?srcNode prov:wasQuotedFrom ?quotedIn }}
@@ -185,7 +187,7 @@ _EFFECT_DETAILS = f"""
 """
 _EFFECT_VARS = ("?effect ?kind ?d ?dl ?t ?tl ?dir ?dirl ?patient ?pl ?case ?cl ?from ?froml ?fromm "
                 "?to ?tol ?tom ?before ?after ?certl ?ev ?quote ?section ?table ?row ?col ?printed "
-                "?coursel")
+                "?coursel ?level")
 _AN_EFFECT = (f"?effect {_k('effectOfExposure')} ?exposure ; {_k('affects')} ?t ; "
               f"{_k('hasDirection')} ?dir ; {_k('effectInPatient')} ?patient . "
               f"?exposure {_k('exposureDrug')} ?d")
