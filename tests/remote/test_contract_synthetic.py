@@ -19,6 +19,7 @@ from kgcase.build import BuildInputs, build
 from kgcase.iris import compress_iri
 from kgcase.store import EmbeddedStore
 from kgcase.store.embedded import release_dir
+from kgcase.store.remote import RemoteStoreError
 from kgcase.store.remote_load import release_graphs
 from remote.conftest import REMOTE, loaded_servers
 from remote.store_contract import CATALOGUE, concatenated, neutral_rows
@@ -88,7 +89,11 @@ def test_corpus_named_queries_answer_as_embedded(corpus_stores, backend):
         for params in parameter_sets(reference, name):
             want = answers(reference, name, params)
             answered += bool(want)
-            got = answers(corpus_stores[backend], name, params)
+            try:
+                got = answers(corpus_stores[backend], name, params)
+            except RemoteStoreError as refused:  # e.g. Virtuoso's cost estimate: a deviation
+                differ.setdefault(name, f"{params}: refused: {str(refused)[:160]}")
+                continue
             if got != want:
                 differ.setdefault(name, f"{params}: {len(want)} rows expected, {len(got)} got")
     assert answered > 40  # the corpus answers most of these questions
