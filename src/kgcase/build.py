@@ -45,7 +45,14 @@ from kgcase.answers.table import ANSWERS_FILE, AnswerWriter
 from kgcase.buildstate import STATE_FILE, BuildState, Totals
 from kgcase.distributed import check_address, process_on_cluster
 from kgcase.errors import CaseFileError, Problem, QueryFileError
-from kgcase.incremental import Base, FullBuildNeeded, find_base, ontology_evaluator, publish
+from kgcase.incremental import (
+    Base,
+    FullBuildNeeded,
+    Written,
+    find_base,
+    ontology_evaluator,
+    publish,
+)
 from kgcase.iris import case_graph_iri, inferred_graph_iri, ontology_graph_iri, summary_graph_iri
 from kgcase.links import LINKS_FILE, LinkCounts, add_links, count_links, write_links
 from kgcase.pagefiles import write_page_files
@@ -215,20 +222,8 @@ def build(inputs: BuildInputs, *, log: Callable[[str], None] = print) -> Release
                     lambda target: _full(paths, inputs, prepared, target))
 
 
-@dataclass
-class _Written:
-    """What one way of writing a release wrote into its directory."""
-
-    triples: int
-    graphs: dict[str, int]
-    cases: dict[str, str]
-    answers: dict[str, int]
-    state: BuildState
-    summary: str  # what was reused and what was rebuilt
-
-
 def _release(inputs: BuildInputs, prepared: Prepared, started: float,
-             log: Callable[[str], None], write: Callable[[Path], _Written]) -> Release:
+             log: Callable[[str], None], write: Callable[[Path], Written]) -> Release:
     """Write a release with ``write`` into a new directory and switch to it; on any failure
     delete the directory, so the previous release keeps serving."""
     stages = prepared.stages
@@ -264,7 +259,7 @@ def _release(inputs: BuildInputs, prepared: Prepared, started: float,
 
 
 def _incremental(base: Base, inputs: BuildInputs, prepared: Prepared,
-                 target: Path) -> _Written:
+                 target: Path) -> Written:
     """The release made from the previous one and the changed case files."""
     stages = prepared.stages
     with _stage(stages, "cases"):
@@ -278,14 +273,12 @@ def _incremental(base: Base, inputs: BuildInputs, prepared: Prepared,
         evaluator = (ontology_evaluator(prepared.ontology, prepared.settings.tbox_inferred_nt,
                                         prepared.answer_plans) if inputs.queries_dir else None)
     labels = {str(s): str(o) for s, o in prepared.ontology.subject_objects(RDFS.label)}
-    done = publish(base, new, batches, target, labels=labels, evaluator=evaluator,
+    return publish(base, new, batches, target, labels=labels, evaluator=evaluator,
                    plans=prepared.answer_plans, digest=prepared.settings.digest,
                    cases_dir=inputs.cases_dir, stage=lambda name: _stage(stages, name))
-    return _Written(done.triples, done.graphs, done.cases, done.answers, done.state,
-                    done.summary)
 
 
-def _full(paths: list[Path], inputs: BuildInputs, prepared: Prepared, target: Path) -> _Written:
+def _full(paths: list[Path], inputs: BuildInputs, prepared: Prepared, target: Path) -> Written:
     """The release made from every case file."""
     stages = prepared.stages
     dump = target / "graphs.nq"
@@ -328,7 +321,7 @@ def _full(paths: list[Path], inputs: BuildInputs, prepared: Prepared, target: Pa
             store.flush()
             del store
         answer_rows = tables.result() if tables is not None else {}
-    return _Written(triples, graphs, cases, answer_rows, state,
+    return Written(triples, graphs, cases, answer_rows, state,
                     f"{reused} unchanged, reused from the cache")
 
 

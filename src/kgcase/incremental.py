@@ -122,21 +122,22 @@ def find_base(data_dir: Path, cases_dir: Path, paths: list[Path], digest: str,
 
 
 @dataclass
-class Published:
-    """What :func:`publish` wrote, for the release manifest and the build's log."""
+class Written:
+    """What a full build or :func:`publish` wrote into a release's directory, for the release
+    manifest and the build's log."""
 
     triples: int
     graphs: dict[str, int]
     cases: dict[str, str]
     answers: dict[str, int]
     state: BuildState
-    summary: str
+    summary: str  # what was reused and what was rebuilt
 
 
 def publish(base: Base, new: list[CaseResult], batches: list[Batch], target: Path, *,
             labels: dict[str, str], evaluator: Evaluator | None,
             plans: tuple[AnswerPlan, ...], digest: str, cases_dir: Path,
-            stage: Callable[[str], AbstractContextManager[None]]) -> Published:
+            stage: Callable[[str], AbstractContextManager[None]]) -> Written:
     """Write the store, summaries, links and answers of the new release into ``target``."""
     totals = deepcopy(base.state.totals)
     graphs, cases = dict(base.release.graphs), dict(base.release.cases)
@@ -185,7 +186,7 @@ def publish(base: Base, new: list[CaseResult], batches: list[Batch], target: Pat
                f"{len(new)} ({added} added, {len(new) - added} changed), dropped "
                f"{len(base.removed)} removed; summaries, links and answers updated by the "
                "difference")
-    return Published(triples, graphs, cases, answers, state, summary)
+    return Written(triples, graphs, cases, answers, state, summary)
 
 
 def _drop(store: ox.Store, old: CaseResult) -> int:
