@@ -20,7 +20,7 @@ their direction (appeared, resolved) already says it.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 from kgcase.derive.compare import Direction, Status
 from kgcase.values import ReportedValue
@@ -33,14 +33,7 @@ RangeCourse = Literal[
     "stayed outside range",
     "stayed beyond the reporting limit",
 ]
-COURSES: tuple[RangeCourse, ...] = (
-    "moved out of range",
-    "moved back into range",
-    "changed within range",
-    "stayed within range",
-    "stayed outside range",
-    "stayed beyond the reporting limit",
-)
+COURSES: tuple[RangeCourse, ...] = get_args(RangeCourse)
 _CHANGED = frozenset({"increased", "decreased", "improved", "worsened"})
 
 
