@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import distributed
 import pytest
 
 from conftest import ONTOLOGY, QUERIES, seed_and_synthetic
@@ -19,7 +20,6 @@ from kgcase.build import BuildInputs, build
 from kgcase.distributed import ExecutorError
 from test_incremental import _contents
 
-distributed = pytest.importorskip("distributed")
 DASK = str(Path(sys.executable).with_name("dask"))
 
 
